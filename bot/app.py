@@ -1,0 +1,139 @@
+"""sitrep's lifespan: every resource opened in one place and closed in reverse order."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import httpx
+
+from bot.commands import Commands
+from bot.delivery import Delivery
+from bot.models import Chat, Source
+from bot.poller import Poller, PollOutcome, PollSettings
+from bot.scheduler import build_scheduler
+from bot.settings import Settings
+from bot.sources import new_http_client
+from bot.store import Store, connect
+from bot.transports import Transport
+from extraction import Extractor
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """The parts one sitrep process shares: store, extractor, HTTP client, delivery, poller."""
+
+    settings: Settings
+    store: Store
+    extractor: Extractor
+    http: httpx.AsyncClient
+    delivery: Delivery
+    poller: Poller
+    commands: Commands
+    transports: dict[str, Transport] = field(default_factory=dict)
+
+
+@asynccontextmanager
+async def open_runtime(
+    settings: Settings,
+    *,
+    transports: dict[str, Transport] | None = None,
+    local_chats: Sequence[Chat] = (),
+    extractor: Extractor | None = None,
+) -> AsyncIterator[Runtime]:
+    transports = {} if transports is None else transports
+    async with AsyncExitStack() as stack:
+        client = connect(settings.redis_url)
+        stack.push_async_callback(client.aclose)
+        store = Store(client, settings.key_prefix)
+        if extractor is None:
+            extractor = await asyncio.to_thread(Extractor.load)
+        http = await stack.enter_async_context(
+            new_http_client(timeout=settings.fetch_timeout, user_agent=settings.user_agent)
+        )
+        delivery = Delivery(store, transports)
+        await delivery.start()
+        poller = Poller(
+            store=store,
+            extractor=extractor,
+            http=http,
+            delivery=delivery,
+            settings=PollSettings(
+                backfill=timedelta(hours=settings.backfill_hours),
+                alert_types=settings.alert_types,
+                max_feed_bytes=settings.max_feed_bytes,
+            ),
+            local_chats=local_chats,
+        )
+        commands = Commands(store, extractor.knowledge)
+        yield Runtime(settings, store, extractor, http, delivery, poller, commands, transports)
+
+
+async def poll_all(runtime: Runtime, sources: Sequence[Source]) -> list[PollOutcome]:
+    """Poll every source once, concurrently; one bad source never delays the others."""
+    return list(await asyncio.gather(*(runtime.poller.poll_once(s) for s in sources)))
+
+
+async def serve(
+    settings: Settings,
+    sources: Sequence[Source],
+    *,
+    console: Transport | None = None,
+    local_chats: Sequence[Chat] = (),
+    stop: asyncio.Event | None = None,
+) -> None:
+    """`sitrep run`: poll on a timer, deliver alerts, serve the chat platforms until stopped."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    transports: dict[str, Transport] = {}
+    if console is not None:
+        transports["console"] = console
+    async with (
+        open_runtime(settings, transports=transports, local_chats=local_chats) as runtime,
+        AsyncExitStack() as stack,
+    ):
+        if settings.telegram_bot_token:
+            from handlers.telegram import TelegramFrontend
+
+            telegram = await stack.enter_async_context(TelegramFrontend(runtime))
+            transports["telegram"] = telegram.transport
+        if settings.slack_bot_token:
+            from handlers.slack import SlackFrontend
+
+            slack = await stack.enter_async_context(SlackFrontend(runtime))
+            transports["slack"] = slack.transport
+        if not transports:
+            logger.warning("no transport: set TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN or use --console")
+
+        async def poll(source: Source) -> None:
+            outcome = await runtime.poller.poll_once(source)
+            logger.info(
+                "polled %s: %s, %d new items, %d new incidents",
+                source.name,
+                outcome.status,
+                outcome.new_items,
+                outcome.incidents_new,
+            )
+
+        scheduler = build_scheduler(sources, poll)
+        scheduler.start()
+        stack.callback(scheduler.shutdown, wait=False)
+        worker = asyncio.create_task(runtime.delivery.run(stop), name="delivery")
+        logger.info(
+            "sitrep running: %d sources, transports: %s",
+            len(sources),
+            ", ".join(transports) or "none",
+        )
+        await stop.wait()
+        logger.info("stopping")
+        scheduler.pause()
+        await asyncio.wait_for(worker, timeout=10)

@@ -1,0 +1,196 @@
+"""One poll of one source: fetch, keep new items, extract incidents, dedupe, queue alerts.
+
+`poll_once` is the whole pass; the scheduler only decides when it runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import httpx
+
+from bot.articles import fetch_article_text
+from bot.clustering import merge_report, same_incident
+from bot.delivery import Delivery
+from bot.match import match_subscribers
+from bot.models import Chat, FeedItem, Source, SourceReport, StoredIncident, utcnow
+from bot.sources import FetchStatus, fetch_feed
+from bot.store import SourceState, Store
+from extraction import Extractor, Incident
+
+logger = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(hours=6)
+MAX_ITEM_AGE = timedelta(days=3)  # a "new" item older than this is history, not an alert
+
+
+@dataclass(slots=True)
+class PollOutcome:
+    """What one poll did; failures are values here, not exceptions."""
+
+    source: str
+    status: str  # ok, not_modified, error, backing_off
+    items: int = 0
+    new_items: int = 0
+    incidents_new: int = 0
+    incidents_updated: int = 0
+    alerts_queued: int = 0
+    error_kind: str | None = None
+    detail: str = ""
+    new_incidents: list[StoredIncident] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PollSettings:
+    backfill: timedelta
+    alert_types: tuple[str, ...]
+    max_feed_bytes: int
+
+
+class Poller:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        extractor: Extractor,
+        http: httpx.AsyncClient,
+        delivery: Delivery,
+        settings: PollSettings,
+        local_chats: Sequence[Chat] = (),
+    ) -> None:
+        self.store = store
+        self.extractor = extractor
+        self.http = http
+        self.delivery = delivery
+        self.settings = settings
+        self.local_chats = list(local_chats)  # chats held in memory only (the console)
+
+    async def poll_once(self, source: Source) -> PollOutcome:
+        state = await self.store.source_state(source.key)
+        now = utcnow()
+        if state.next_attempt and datetime.fromisoformat(state.next_attempt) > now:
+            return PollOutcome(source.name, "backing_off", detail=f"until {state.next_attempt}")
+        result = await fetch_feed(
+            self.http,
+            source,
+            etag=state.etag,
+            last_modified=state.last_modified,
+            max_bytes=self.settings.max_feed_bytes,
+        )
+        if result.status is FetchStatus.ERROR:
+            await self._record_failure(source, state, str(result.error_kind), result.detail, now)
+            return PollOutcome(
+                source.name, "error", error_kind=str(result.error_kind), detail=result.detail
+            )
+        outcome = PollOutcome(source.name, str(result.status), items=len(result.items))
+        if result.status is FetchStatus.OK:
+            first_poll = not state.initialized
+            await self._take_items(source, result.items, first_poll, now, outcome)
+            state.etag, state.last_modified = result.etag, result.last_modified
+        state.initialized = True
+        state.failures, state.error_kind, state.last_error, state.next_attempt = 0, None, None, None
+        state.last_ok = now.isoformat()
+        await self.store.save_source_state(source.key, state)
+        return outcome
+
+    async def _record_failure(
+        self, source: Source, state: SourceState, kind: str, detail: str, now: datetime
+    ) -> None:
+        state.failures += 1
+        state.error_kind, state.last_error = kind, detail
+        backoff = min(timedelta(seconds=source.interval * 2 ** (state.failures - 1)), MAX_BACKOFF)
+        state.next_attempt = (now + backoff).isoformat() if state.failures > 1 else None
+        logger.warning(
+            "source %s failed (%s): %s [failure %d]", source.name, kind, detail, state.failures
+        )
+        await self.store.save_source_state(source.key, state)
+
+    async def _take_items(
+        self,
+        source: Source,
+        items: list[FeedItem],
+        first_poll: bool,
+        now: datetime,
+        outcome: PollOutcome,
+    ) -> None:
+        is_new = await self.store.mark_seen(source.key, [i.id for i in items])
+        fresh = [item for item, new in zip(items, is_new, strict=True) if new]
+        outcome.new_items = len(fresh)
+        horizon = now - (self.settings.backfill if first_poll else MAX_ITEM_AGE)
+        for item in fresh:
+            if item.published is not None and item.published < horizon:
+                continue  # already in the feed before sitrep watched it: seen, not alerted
+            if first_poll and item.published is None:
+                continue
+            try:
+                await self._take_item(source, item, now, outcome)
+            except Exception:
+                logger.exception("item %s of %s failed; it will be retried", item.link, source.name)
+                await self.store.unmark_seen(source.key, [item.id])
+
+    async def _take_item(
+        self, source: Source, item: FeedItem, now: datetime, outcome: PollOutcome
+    ) -> None:
+        text = item.text
+        if source.fetch_article and item.link:
+            text = await fetch_article_text(self.http, item.link) or text
+        published = (item.published or now).date()
+        incidents = await asyncio.to_thread(
+            self.extractor.extract, text, published=published, title=item.title
+        )
+        report = SourceReport(
+            source=source.name,
+            url=item.link,
+            title=item.title,
+            published=(item.published or now).isoformat(),
+        )
+        for index, incident in enumerate(incidents):
+            if incident.date is None:
+                incident.date = published.isoformat()
+            stored, created = await self._dedupe(item, index, incident, report, now)
+            if not created:
+                outcome.incidents_updated += 1
+                continue
+            outcome.incidents_new += 1
+            outcome.new_incidents.append(stored)
+            chats = match_subscribers(
+                incident,
+                [*await self.store.all_chats(), *self.local_chats],
+                self.extractor.knowledge,
+                self.settings.alert_types,
+                now,
+            )
+            outcome.alerts_queued += await self.delivery.enqueue(stored, chats)
+
+    async def _dedupe(
+        self, item: FeedItem, index: int, incident: Incident, report: SourceReport, now: datetime
+    ) -> tuple[StoredIncident, bool]:
+        """The stored incident this one belongs to, and whether it is new."""
+        day = datetime.fromisoformat(incident.date or now.date().isoformat()).date()
+        country = incident.location.country_code
+        candidates = await self.store.get_incidents(
+            await self.store.cluster_candidates(country, day)
+        )
+        for known in candidates:
+            if same_incident(known.incident, incident):
+                if merge_report(known, incident, report):
+                    await self.store.update_incident(known)
+                return known, False
+        incident_id = hashlib.blake2b(
+            f"{item.id}|{index}|{incident.sub_event_type}".encode(), digest_size=10
+        ).hexdigest()
+        stored = StoredIncident(
+            id=incident_id,
+            incident=incident,
+            reports=[report],
+            first_seen=now.isoformat(),
+            published=report.published,
+        )
+        await self.store.save_incident(stored)
+        await self.store.add_to_cluster(country, day, incident_id)
+        return stored, True

@@ -1,0 +1,37 @@
+"""When sources are polled: one APScheduler interval job per source, on the shared event loop."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.models import Source, utcnow
+
+logger = logging.getLogger(__name__)
+
+
+def build_scheduler(
+    sources: Sequence[Source], poll: Callable[[Source], Awaitable[object]]
+) -> AsyncIOScheduler:
+    """A scheduler with one job per source: jittered, never overlapping, missed runs coalesced."""
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    start = utcnow()
+    for index, source in enumerate(sources):
+        scheduler.add_job(
+            poll,
+            "interval",
+            args=[source],
+            id=source.key,
+            name=source.name,
+            seconds=source.interval,
+            jitter=max(1, min(source.interval // 10, 30)),
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=source.interval,
+            # Spread the first polls over a few seconds instead of fetching everything at once.
+            next_run_time=start + timedelta(seconds=1 + (index % 20) * 0.25),
+        )
+    return scheduler

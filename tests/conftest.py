@@ -1,0 +1,113 @@
+"""Shared fixtures: real Redis under a per-test key prefix, settings, extractor, feed server."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+import redis.asyncio as redis
+from aiohttp import web
+
+from bot.settings import Settings
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture(scope="session")
+def extractor():  # type: ignore[no-untyped-def]
+    from extraction import Extractor
+
+    return Extractor.load()
+
+
+@pytest.fixture
+def key_prefix() -> Iterator[str]:
+    prefix = f"test:{uuid.uuid4().hex[:12]}:"
+    yield prefix
+    client = redis.Redis.from_url(REDIS_URL)
+
+    async def clean() -> None:
+        async for key in client.scan_iter(match=prefix + "*", count=1000):
+            await client.delete(key)
+        await client.aclose()
+
+    import asyncio
+
+    asyncio.run(clean())
+
+
+@pytest.fixture
+async def redis_client(key_prefix: str) -> AsyncIterator[redis.Redis]:
+    client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+def settings(key_prefix: str) -> Settings:
+    """Settings for a test: real Redis, its own key prefix, nothing from the environment."""
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        redis_url=REDIS_URL,
+        key_prefix=key_prefix,
+        backfill_hours=2,
+        telegram_bot_token=None,
+        slack_bot_token=None,
+        slack_app_token=None,
+    )
+
+
+@dataclass
+class Feed:
+    body: bytes
+    content_type: str = "application/rss+xml"
+    status: int = 200
+    requests: int = 0
+    conditional_hits: int = 0
+
+    @property
+    def etag(self) -> str:
+        return '"' + hashlib.sha1(self.body).hexdigest()[:16] + '"'
+
+
+@dataclass
+class FeedServer:
+    """A local HTTP server for feeds: set `feeds[path]`, read `url(path)`; honours If-None-Match."""
+
+    base: str = ""
+    feeds: dict[str, Feed] = field(default_factory=dict)
+
+    def url(self, path: str) -> str:
+        return f"{self.base}{path}"
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        feed = self.feeds.get(request.path)
+        if feed is None:
+            return web.Response(status=404, text="no such feed")
+        feed.requests += 1
+        if feed.status != 200:
+            return web.Response(status=feed.status, text="unavailable")
+        if request.headers.get("If-None-Match") == feed.etag:
+            feed.conditional_hits += 1
+            return web.Response(status=304, headers={"ETag": feed.etag})
+        return web.Response(
+            body=feed.body, headers={"ETag": feed.etag, "Content-Type": feed.content_type}
+        )
+
+
+@pytest.fixture
+async def feed_server() -> AsyncIterator[FeedServer]:
+    server = FeedServer()
+    app = web.Application()
+    app.router.add_route("GET", "/{tail:.*}", server.handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    server.base = f"http://127.0.0.1:{port}"
+    yield server
+    await runner.cleanup()
