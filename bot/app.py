@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import httpx
+from redis.exceptions import RedisError
 
 from bot.commands import Commands
 from bot.delivery import Delivery
@@ -115,7 +116,12 @@ async def serve(
             logger.warning("no transport: set TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN or use --console")
 
         async def poll(source: Source) -> None:
-            outcome = await runtime.poller.poll_once(source)
+            try:
+                outcome = await runtime.poller.poll_once(source)
+            except RedisError as exc:
+                # Nothing was marked seen that was not handled: the next run picks it up.
+                logger.warning("Redis unavailable while polling %s: %s", source.name, exc)
+                return
             logger.info(
                 "polled %s: %s, %d new items, %d new incidents",
                 source.name,

@@ -104,6 +104,7 @@ def _jsonl_requests(stream: TextIO) -> Iterator[tuple[Any, str, date | None, str
     for number, line in enumerate(stream, 1):
         if not line.strip():
             continue
+        row: Any = None
         try:
             row = json.loads(line)
             if not isinstance(row, dict) or not isinstance(row.get("text"), str):
@@ -112,7 +113,7 @@ def _jsonl_requests(stream: TextIO) -> Iterator[tuple[Any, str, date | None, str
             day = date.fromisoformat(str(published)[:10]) if published else None
             yield row.get("id"), row["text"], day, row.get("title"), ""
         except ValueError as exc:
-            ident = row.get("id") if isinstance(locals().get("row"), dict) else None
+            ident = row.get("id") if isinstance(row, dict) else None
             yield ident, "", None, None, f"line {number}: {exc}"
 
 

@@ -8,6 +8,8 @@ import os
 import socket
 from collections.abc import Mapping, Sequence
 
+from redis.exceptions import RedisError
+
 from bot.models import Chat, StoredIncident
 from bot.store import Outbox, OutboxEntry, Store
 from bot.transports import SendStatus, Transport
@@ -61,6 +63,9 @@ class Delivery:
         while not stop.is_set():
             try:
                 await self.run_batch(block_ms=1000)
+            except RedisError as exc:
+                logger.warning("Redis unavailable for delivery (%s); retrying shortly", exc)
+                await asyncio.sleep(2)
             except Exception:
                 logger.exception("delivery batch failed; retrying shortly")
                 await asyncio.sleep(2)

@@ -29,7 +29,11 @@ class Settings(BaseSettings):
     """Every setting sitrep reads. The environment names are a public contract."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
+        populate_by_name=True,
     )
 
     redis_url: str | None = Field(None, validation_alias=_env("REDIS_URL"))

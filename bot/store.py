@@ -90,7 +90,8 @@ class Store:
     """Typed operations on sitrep's Redis state."""
 
     def __init__(self, client: redis.Redis, prefix: str = "sitrep:") -> None:
-        self.redis = client
+        # redis-py's async return types are unions of every reply shape; the calls here know theirs.
+        self.redis: Any = client
         self.keys = Keys(prefix)
 
     # Seen items -----------------------------------------------------------------------------
@@ -231,7 +232,7 @@ class Outbox:
     """
 
     def __init__(self, store: Store) -> None:
-        self.redis = store.redis
+        self.redis: Any = store.redis
         self.key = store.keys.outbox()
 
     async def ensure_group(self) -> None:

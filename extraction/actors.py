@@ -1,0 +1,146 @@
+"""Actor names in a sentence: named groups, state forces, proxies and bare nouns.
+
+"Pentagon" and "US military" become the state "United States"; "Israeli troops" becomes
+"Israel"; "pro-Iran militias" / "Iran-backed militia groups" become one proxy actor; "police"
+or "soldiers" with no country are placeholders that take the incident's country later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extraction.knowledge import Knowledge
+from extraction.text import Sentence
+
+PLACEHOLDER = ""  # name of a state-forces mention whose country is not yet known
+
+
+@dataclass
+class ActorMention:
+    first: int  # word indices
+    last: int
+    name: str  # canonical name, or PLACEHOLDER
+    kind: str
+    country: str | None
+
+    @property
+    def span(self) -> range:
+        return range(self.first, self.last + 1)
+
+
+class ActorFinder:
+    """Matches the actor tables of a `Knowledge` against sentences."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.kn = knowledge
+        self.gaz = knowledge.gazetteer
+        self.forms = knowledge.forms
+        self._cs_keys = frozenset(self.gaz.case_sensitive.values())
+
+    def find(self, sent: Sentence) -> list[ActorMention]:
+        found = self._named(sent) + self._state_forces(sent) + self._bare(sent)
+        found.sort(key=lambda a: (-(a.last - a.first), a.first))
+        taken: set[int] = set()
+        out = []
+        for a in found:
+            if taken.isdisjoint(a.span):
+                taken.update(a.span)
+                out.append(a)
+        out.sort(key=lambda a: a.first)
+        return out
+
+    def _mention(self, first: int, last: int, name: str) -> ActorMention:
+        info = self.kn.actors.get(name)
+        if info is None:
+            return ActorMention(first, last, name, "militia", None)
+        return ActorMention(first, last, name, info.kind, info.country)
+
+    def _named(self, sent: Sentence) -> list[ActorMention]:
+        words, kn = sent.words, self.kn
+        out = []
+        for i, j, key in sent.ngrams(kn.actor_first):
+            name = kn.actor_index.get(key)
+            if name and (key not in kn.actor_proper or words[i].text[:1].isupper()):
+                out.append(self._mention(i, j, name))
+        for i, w in enumerate(words):
+            name = kn.actor_exact.get(w.text)
+            if name:
+                out.append(self._mention(i, i, name))
+        return out
+
+    def country_at(self, sent: Sentence, i: int) -> tuple[str, int] | None:
+        """(ISO3, last word) for a country name or demonym starting at word i."""
+        words = sent.words
+        if not words[i].text[:1].isupper():
+            return None
+        key, found = "", None
+        for j in range(i, min(i + 4, len(words))):
+            if j > i and not sent.linked[j - 1]:
+                break
+            key = f"{key} {words[j].part}" if key else (words[j].part or "")
+            if key in self.gaz.demonyms:
+                found = (self.gaz.demonyms[key], j)
+            elif key in self._cs_keys and sent.text[words[i].start:words[j].end] \
+                    not in self.gaz.case_sensitive:
+                continue
+            else:
+                for place in self.gaz.lookup(key):
+                    if place.kind == "country" and place.cc:
+                        found = (place.cc, j)
+                        break
+        return found
+
+    def _noun_at(self, sent: Sentence, k: int, nouns: frozenset[str]) -> int | None:
+        """Last word of the longest phrase from `nouns` starting at word k."""
+        words, end, key = sent.words, None, ""
+        for j in range(k, min(k + 3, len(words))):
+            key = f"{key} {words[j].part}" if key else (words[j].part or "")
+            if key in nouns:
+                end = j
+        return end
+
+    def _state_forces(self, sent: Sentence) -> list[ActorMention]:
+        words, forms, out = sent.words, self.forms, []
+        for i in range(len(words)):
+            if words[i].part == "pro" and i + 1 < len(words):
+                proxy = self._proxy(sent, i + 1, i)
+                if proxy:
+                    out.append(proxy)
+                continue
+            hit = self.country_at(sent, i)
+            if hit is None:
+                continue
+            iso3, j = hit
+            k = j + 1
+            if k < len(words) and words[k].part in forms.proxy_links:
+                noun_end = self._noun_at(sent, k + 1, forms.proxy_nouns)
+                if noun_end is not None:
+                    out.append(self._proxy_mention(iso3, i, noun_end))
+                continue
+            if k < len(words) and words[k].part in forms.state_force_modifiers:
+                k += 1
+            noun_end = self._noun_at(sent, k, forms.state_force_nouns) if k < len(words) else None
+            name = self.gaz.country_name(iso3)
+            if noun_end is not None and name:
+                out.append(ActorMention(i, noun_end, name, "state", iso3))
+        return out
+
+    def _proxy(self, sent: Sentence, i: int, first: int) -> ActorMention | None:
+        hit = self.country_at(sent, i)
+        if hit is None:
+            return None
+        noun_end = self._noun_at(sent, hit[1] + 1, self.forms.proxy_nouns)
+        return None if noun_end is None else self._proxy_mention(hit[0], first, noun_end)
+
+    def _proxy_mention(self, iso3: str, first: int, last: int) -> ActorMention:
+        patron = self.gaz.country_name(iso3) or iso3
+        name = self.kn.actor(f"{patron}-backed militias") or f"{patron}-backed militias"
+        return self._mention(first, last, name)
+
+    def _bare(self, sent: Sentence) -> list[ActorMention]:
+        words, nouns, out = sent.words, self.forms.bare_state_nouns, []
+        for i in range(len(words)):
+            end = self._noun_at(sent, i, nouns)
+            if end is not None:
+                out.append(ActorMention(i, end, PLACEHOLDER, "state", None))
+        return out

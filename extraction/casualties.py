@@ -1,0 +1,106 @@
+"""Casualty counts in a sentence: killed and injured, 0 when the text says none.
+
+Patterns live in config/patterns/casualties.yaml; counts are conservative: "at least 21" is
+21, "between 10 and 15" is 10, "dozens" is 12.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+_QUALIFIER = (r"(?:(?:at least|more than|over|nearly|almost|about|around|some|up to|as many as|"
+              r"roughly|approximately|an estimated|a total of|at most|fewer than|less than|"
+              r"upwards of|no fewer than|in excess of|a further|another)\s+)?")
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?![\d,:/]|\.\d)"
+_SPLIT = re.compile(r"[\s-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Casualties:
+    killed: int | None = None
+    injured: int | None = None
+
+
+class CasualtyReader:
+    """Compiled casualty patterns."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.words: dict[str, int] = {k.lower(): int(v) for k, v in config["number_words"].items()}
+        self.vague: dict[str, int] = {k.lower(): int(v) for k, v in config["vague_words"].items()}
+        vocab = sorted([*self.words, *self.vague], key=len, reverse=True)
+        word_alt = "|".join(re.escape(w) for w in vocab)
+        tens = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+        units = "one|two|three|four|five|six|seven|eight|nine"
+        single = (rf"(?:{_DIGITS}|(?:{tens})[\s-](?:{units})|(?:{units}|a|one)\s+hundred|"
+                  rf"(?:{word_alt}))")
+        number = (rf"(?:between\s+{single}\s+and\s+{single}|{single}\s*(?:-|–|to|or)\s*{single}|"
+                  rf"{single})")
+        num = rf"(?<![\w$€£])(?<!\bno )(?<!\bnot )(?P<num>{_QUALIFIER}{number})\b"
+        gap = config["victim_gap"]
+        subs = {"{NUM}": num, "{GAP}": gap, "{AUX}": config["aux"],
+                "{KILLED}": config["killed_verbs"], "{INJURED}": config["injured_verbs"]}
+
+        def build(pattern: str) -> re.Pattern[str]:
+            for placeholder, value in subs.items():
+                pattern = pattern.replace(placeholder, value)
+            return re.compile(pattern, re.IGNORECASE)
+
+        self.killed = [build(p) for p in config["killed"]]
+        self.injured = [build(p) for p in config["injured"]]
+        none = config["none"]
+        self.none_both = re.compile(none["both"], re.IGNORECASE)
+        self.none_killed = re.compile(none["killed"], re.IGNORECASE)
+        self.none_injured = re.compile(none["injured"], re.IGNORECASE)
+        self._number_head = re.compile(rf"{_DIGITS}|(?:{tens})[\s-](?:{units})|[a-z]+",
+                                       re.IGNORECASE)
+
+    def parse_number(self, phrase: str) -> int | None:
+        """The (lowest) number a phrase names: "between 10 and 15" -> 10."""
+        text = phrase.lower().strip()
+        for qualifier in ("between ",):
+            text = text.removeprefix(qualifier)
+        text = re.sub(rf"^{_QUALIFIER}", "", text)
+        for vague, value in sorted(self.vague.items(), key=lambda kv: -len(kv[0])):
+            if text == vague or text.startswith(vague + " "):
+                return value
+        m = self._number_head.match(text)
+        if not m:
+            return None
+        head = m.group()
+        if head[0].isdigit():
+            return int(head.replace(",", ""))
+        parts = [p for p in _SPLIT.split(text) if p]
+        if len(parts) >= 2 and parts[1] == "hundred":
+            return self.words.get(parts[0], 1) * 100
+        if len(parts) >= 2 and parts[0] in self.words and parts[1] in self.words \
+                and self.words[parts[0]] >= 20 and self.words[parts[1]] < 10:
+            return self.words[parts[0]] + self.words[parts[1]]
+        two = " ".join(parts[:2])
+        if two in self.words:
+            return self.words[two]
+        return self.words.get(parts[0]) if parts else None
+
+    def _max(self, patterns: list[re.Pattern[str]], text: str) -> int | None:
+        best: int | None = None
+        for pattern in patterns:
+            for m in pattern.finditer(text):
+                value = self.parse_number(m.group("num"))
+                if value is not None and (best is None or value > best):
+                    best = value
+        return best
+
+    def read(self, text: str) -> Casualties:
+        """Killed and injured counts stated in `text` (quotes already made plain)."""
+        plain = text.replace('"', " ")
+        killed = self._max(self.killed, plain)
+        injured = self._max(self.injured, plain)
+        if self.none_both.search(plain):
+            killed = 0 if killed is None else killed
+            injured = 0 if injured is None else injured
+        if killed is None and self.none_killed.search(plain):
+            killed = 0
+        if injured is None and self.none_injured.search(plain):
+            injured = 0
+        return Casualties(killed, injured)

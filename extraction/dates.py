@@ -1,0 +1,123 @@
+"""Dates in a sentence, resolved against the publication date.
+
+"on Thursday" is the most recent Thursday on or before publication, "yesterday" and "last
+night" the day before, "October 17" the latest such day not after publication. A date right
+after a speech verb ("said on Thursday") is when it was reported, weaker evidence than a date
+in the event clause; "since October 17" starts a series.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+DateKind = Literal["event", "report", "since", "year"]
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MONTHS = {m: i + 1 for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"])}
+MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+               "sept": 9, "oct": 10, "nov": 11, "dec": 12})
+
+_MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|" \
+         r"November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|" \
+         r"Nov\.?|Dec\.?)"
+_PREFIX = r"(?P<prefix>\b(?i:since|on|from|early|late|last|this|past|until|began on|started on)\s+)?"
+_PATTERNS = [
+    ("iso", re.compile(r"\b(?P<y>20\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b")),
+    ("md", re.compile(_PREFIX + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b"
+                      r"(?:,?\s+(?P<year>(?:19|20)\d\d))?")),
+    ("dm", re.compile(_PREFIX + r"(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+                      + _MONTH + r"(?:,?\s+(?P<year>(?:19|20)\d\d))?\b")),
+    ("weekday", re.compile(_PREFIX + r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|"
+                           r"Saturday|Sunday)s?\b")),
+    ("yesterday", re.compile(r"\b(?P<prefix>)(?:yesterday|last night|overnight|the previous day|"
+                             r"the day before)\b", re.IGNORECASE)),
+    ("today", re.compile(r"\b(?P<prefix>)(?:today|this morning|this afternoon|this evening|"
+                         r"tonight|earlier today|earlier on \w+day)\b", re.IGNORECASE)),
+    ("ago", re.compile(r"\b(?P<prefix>)(?P<n>\d+|two|three|four|five|six)\s+days\s+ago\b",
+                       re.IGNORECASE)),
+    ("year", re.compile(r"\b(?P<prefix>in|since|during|of)\s+(?P<year>(?:19|20)\d\d)\b")),
+]
+_SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_SPEECH = re.compile(r"\b(?:said|says|told|announced|reported|confirmed|stated|added|claimed|"
+                     r"noted|explained|warned|declared|wrote|tweeted|posted)\s+(?:\w+\s+){0,2}$",
+                     re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    start: int
+    end: int
+    value: date | None
+    kind: DateKind
+
+
+def _month_day(published: date | None, month: int, day: int, year: int | None) -> date | None:
+    if year is None and published is None:
+        return None
+    try:
+        if year is not None:
+            return date(year, month, day)
+        assert published is not None
+        found = date(published.year, month, day)
+        if found > published + timedelta(days=1):
+            found = date(published.year - 1, month, day)
+        return found
+    except ValueError:
+        return None
+
+
+def _resolve(kind: str, m: re.Match[str], published: date | None) -> date | None:
+    groups = m.groupdict()
+    if kind == "iso":
+        try:
+            return date(int(groups["y"]), int(groups["m"]), int(groups["d"]))
+        except ValueError:
+            return None
+    if kind in ("md", "dm"):
+        month = MONTHS[groups["month"].lower().rstrip(".")]
+        year = int(groups["year"]) if groups.get("year") else None
+        return _month_day(published, month, int(groups["day"]), year)
+    if kind == "year":
+        return date(int(groups["year"]), 1, 1)
+    if published is None:
+        return None
+    if kind == "weekday":
+        target = WEEKDAYS.index(groups["weekday"].lower())
+        back = (published.weekday() - target) % 7
+        if back == 0 and (groups.get("prefix") or "").strip().lower() == "last":
+            back = 7
+        return published - timedelta(days=back)
+    if kind == "yesterday":
+        return published - timedelta(days=1)
+    if kind == "today":
+        return published
+    if kind == "ago":
+        n = groups["n"]
+        return published - timedelta(days=int(n) if n.isdigit() else _SMALL[n.lower()])
+    return None
+
+
+def find_dates(text: str, published: date | None) -> list[DateMention]:
+    """Date expressions in `text`, in order, without overlaps."""
+    found: list[DateMention] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < d.end and d.start < m.end() for d in found):
+                continue
+            prefix = (m.groupdict().get("prefix") or "").strip().lower()
+            if kind == "year":
+                label: DateKind = "year"
+            elif prefix in ("since", "from", "began on", "started on"):
+                label = "since"
+            elif _SPEECH.search(text[max(0, m.start() - 40):m.start()]):
+                label = "report"
+            else:
+                label = "event"
+            found.append(DateMention(m.start(), m.end(), _resolve(kind, m, published), label))
+    found.sort(key=lambda d: d.start)
+    return found

@@ -1,0 +1,299 @@
+"""Place and actor tables: what the extractor matches against and what chat filters look up.
+
+`Knowledge.load()` reads config/ only (no spaCy): the generated gazetteer, config/regions.yaml,
+config/actors.jsonl and config/actor_forms.yaml.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any, Literal
+
+import yaml
+
+from extraction.gazetteer import Gazetteer, Place
+from extraction.model import Location
+from extraction.names import name_key
+
+logger = logging.getLogger(__name__)
+
+AreaKind = Literal["country", "region", "admin1"]
+_PROXY_NAME = re.compile(r"^(?P<patron>.+)-backed (militias|groups|forces|fighters)$")
+
+
+@dataclass(frozen=True)
+class Area:
+    """A place a subscriber can filter on: a country, a region or an admin1 unit."""
+
+    kind: AreaKind
+    name: str
+    countries: frozenset[str]
+    admin1: frozenset[tuple[str, str]]
+
+    def contains(self, location: Location) -> bool:
+        cc = location.country_code
+        if cc is None:
+            return False
+        return cc in self.countries or (cc, location.admin1 or "") in self.admin1
+
+
+@dataclass(frozen=True, slots=True)
+class ActorInfo:
+    """A canonical actor: its country (ISO3), kind (state, rebel, militia, ...) and parents."""
+
+    name: str
+    country: str | None
+    kind: str
+    parents: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActorForms:
+    """Word lists from config/actor_forms.yaml, as key sets."""
+
+    state_force_nouns: frozenset[str]
+    state_force_modifiers: frozenset[str]
+    proxy_links: frozenset[str]
+    proxy_nouns: frozenset[str]
+    bare_state_nouns: frozenset[str]
+    speaker_nouns: frozenset[str]
+
+    @classmethod
+    def from_config(cls, data: dict[str, Any]) -> ActorForms:
+        return cls(**{k: frozenset(name_key(w) for w in data[k]) for k in cls.__dataclass_fields__})
+
+
+def _config_text(*parts: str) -> str:
+    return files("config").joinpath(*parts).read_text(encoding="utf-8")
+
+
+def _config_yaml(*parts: str) -> Any:
+    return yaml.load(_config_text(*parts), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+class Knowledge:
+    """Gazetteer, named regions, macro-regions and actors, loaded once."""
+
+    def __init__(self, gazetteer: Gazetteer, regions: dict[str, Any], actor_rows: list[dict],
+                 forms: ActorForms) -> None:
+        self.gazetteer = gazetteer
+        self.forms = forms
+        self.macro: dict[str, Area] = {}
+        self.actors: dict[str, ActorInfo] = {}
+        self.actor_index: dict[str, str] = {}
+        self.actor_exact: dict[str, str] = {}  # ALL-CAPS alias as written -> canonical
+        self.actor_proper: set[str] = set()  # alias keys that must be capitalised in text
+        self.actor_first: dict[str, int] = {}
+        self._apply_regions(regions)
+        self._load_actors(actor_rows)
+        self._names_for_suggest: list[str] | None = None
+
+    @classmethod
+    def load(cls) -> Knowledge:
+        gazetteer = Gazetteer.load()
+        regions = _config_yaml("regions.yaml")
+        rows = [json.loads(line) for line in _config_text("actors.jsonl").splitlines()
+                if line.strip() and not line.lstrip().startswith("#")]
+        forms = ActorForms.from_config(_config_yaml("actor_forms.yaml"))
+        return cls(gazetteer, regions, rows, forms)
+
+    # -- building -------------------------------------------------------------------------
+
+    def _apply_regions(self, data: dict[str, Any]) -> None:
+        gaz = self.gazetteer
+        for iso3, name in (data.get("country_names") or {}).items():
+            gaz.rename_country(iso3, name)
+        for iso3, aliases in (data.get("country_aliases") or {}).items():
+            country = gaz.country(iso3)
+            if country is not None:
+                for alias in aliases:
+                    self._place_alias(alias, country.id)
+        for demonym, iso3 in (data.get("demonyms") or {}).items():
+            gaz.demonyms[name_key(demonym)] = iso3
+        for iso3, table in (data.get("admin1_aliases") or {}).items():
+            for admin1, aliases in table.items():
+                pid = gaz.find_admin1(iso3, admin1)
+                if pid is None:
+                    logger.warning("regions.yaml: no admin1 %r in %s", admin1, iso3)
+                    continue
+                for alias in aliases:
+                    self._place_alias(alias, pid)
+        for row in data.get("place_aliases") or []:
+            pid = gaz.find_place(row["country"], row["name"])
+            if pid is None:
+                logger.warning("regions.yaml: no town %r in %s", row["name"], row["country"])
+                continue
+            for alias in row["aliases"]:
+                self._place_alias(alias, pid)
+        for row in data.get("regions") or []:
+            self._add_region(row)
+        for row in data.get("macro_regions") or []:
+            self._add_macro(row["name"], row.get("aliases") or [], row["countries"])
+        for name, members in gaz.continents.items():
+            self._add_macro(name, [], members)
+
+    def _place_alias(self, alias: str, pid: int) -> None:
+        self.gazetteer.alias(alias, pid)
+
+    def _add_region(self, row: dict[str, Any]) -> None:
+        gaz = self.gazetteer
+        iso3 = row["country"]
+        members = []
+        for admin1 in row.get("admin1") or []:
+            pid = gaz.find_admin1(iso3, admin1)
+            if pid is None:
+                logger.warning("regions.yaml: region %s: no admin1 %r", row["name"], admin1)
+            else:
+                members.append(gaz.place(pid))
+        lat, lon = row.get("lat"), row.get("lon")
+        if lat is None and members:
+            lat = round(sum(m.lat or 0.0 for m in members) / len(members), 4)
+            lon = round(sum(m.lon or 0.0 for m in members) / len(members), 4)
+        pid = gaz.add([], name=row["name"], kind="region", cc=iso3, admin1=row["name"], lat=lat,
+                      lon=lon, pop=0)
+        for alias in [row["name"], *(row.get("aliases") or [])]:
+            self._place_alias(alias, pid)
+        gaz.region_members[pid] = tuple(m.name for m in members)
+
+    def _add_macro(self, name: str, aliases: list[str], countries: list[str]) -> None:
+        area = Area("region", name, frozenset(countries), frozenset())
+        for alias in [name, *aliases]:
+            self.macro[name_key(alias)] = area
+
+    def _load_actors(self, rows: list[dict[str, Any]]) -> None:
+        gaz = self.gazetteer
+        for iso3, meta in gaz.countries.items():
+            self.actors[meta["name"]] = ActorInfo(meta["name"], iso3, "state")
+        for row in rows:
+            if "state_of" in row:
+                name = gaz.country_name(row["state_of"])
+                if name is None:
+                    continue
+            else:
+                name = row["name"]
+                parents = tuple(row.get("parents") or ())
+                self.actors[name] = ActorInfo(name, row.get("country"), row["kind"], parents)
+            for alias in [name, *row.get("aliases", [])]:
+                self._actor_alias(alias, name)
+
+    def _actor_alias(self, alias: str, canonical: str) -> None:
+        key = name_key(alias)
+        bare = alias.replace(".", "").replace("-", "").replace(" ", "")
+        if bare.isupper() and len(bare) <= 5:
+            self.actor_exact[alias] = canonical
+            return
+        self.actor_index.setdefault(key, canonical)
+        if any(ch.isupper() for ch in alias):
+            self.actor_proper.add(key)
+        head = key.split(" ", 1)[0]
+        self.actor_first[head] = max(self.actor_first.get(head, 0), key.count(" ") + 1)
+
+    # -- look-ups -------------------------------------------------------------------------
+
+    def country_area(self, iso3: str) -> Area | None:
+        name = self.gazetteer.country_name(iso3)
+        return Area("country", name, frozenset({iso3}), frozenset()) if name else None
+
+    def area(self, name: str) -> Area | None:
+        """A country, region or admin1 unit by name, code or demonym (case-insensitive)."""
+        text = name.strip()
+        gaz = self.gazetteer
+        code = text.upper()
+        if code in gaz.countries:
+            return self.country_area(code)
+        if len(code) == 2 and code in gaz.iso2:
+            return self.country_area(gaz.iso2[code])
+        key = name_key(text)
+        if key in self.macro:
+            return self.macro[key]
+        places = [p for p in gaz.lookup(key) if p.kind != "place"]
+        if places:
+            return self._place_area(places)
+        if key in gaz.demonyms:
+            return self.country_area(gaz.demonyms[key])
+        return None
+
+    def _place_area(self, places: list[Place]) -> Area | None:
+        gaz = self.gazetteer
+        for p in places:
+            if p.kind == "country" and p.cc:
+                return self.country_area(p.cc)
+        for p in places:
+            if p.kind == "region" and p.cc:
+                members = {(p.cc, m) for m in gaz.region_members.get(p.id, ())}
+                return Area("region", p.name, frozenset(), frozenset({(p.cc, p.name), *members}))
+        admin1 = frozenset((p.cc, p.name) for p in places if p.kind == "admin1" and p.cc)
+        return Area("admin1", places[0].name, frozenset(), admin1) if admin1 else None
+
+    def actor(self, name: str) -> str | None:
+        """The canonical actor for an alias ("Pentagon" -> "United States"), or None."""
+        text = name.strip()
+        if text in self.actor_exact:
+            return self.actor_exact[text]
+        key = name_key(text)
+        if key in self.actor_index:
+            return self.actor_index[key]
+        if text in self.actors:
+            return text
+        for canonical in self.actors:
+            if name_key(canonical) == key:
+                return canonical
+        area = self.area(text)
+        if area is not None and area.kind == "country":
+            return area.name
+        return None
+
+    def actor_info(self, name: str) -> ActorInfo | None:
+        return self.actors.get(name)
+
+    def ancestors(self, name: str) -> set[str]:
+        """Parents, grandparents...: what an actor is affiliated with or part of."""
+        seen: set[str] = set()
+        todo = list(self._parents(name))
+        while todo:
+            parent = todo.pop()
+            if parent not in seen:
+                seen.add(parent)
+                todo.extend(self._parents(parent))
+        return seen
+
+    def _parents(self, name: str) -> tuple[str, ...]:
+        info = self.actors.get(name)
+        if info is not None:
+            return info.parents
+        proxy = _PROXY_NAME.match(name)
+        return (proxy.group("patron"),) if proxy else ()
+
+    def actor_matches(self, wanted: str, actor_name: str) -> bool:
+        """True when `actor_name` is `wanted` or belongs to it ("Islamic State" ~ "ISWAP")."""
+        want = self.actor(wanted) or wanted.strip()
+        have = self.actor(actor_name) or actor_name.strip()
+        if name_key(want) == name_key(have):
+            return True
+        return name_key(want) in {name_key(a) for a in self.ancestors(have)}
+
+    def suggest(self, name: str, limit: int = 3) -> list[str]:
+        """Known names closest to `name`, for "unknown name" replies."""
+        from rapidfuzz import fuzz, process
+
+        choices = self._suggestion_names()
+        found = process.extract(name, choices, scorer=fuzz.WRatio, limit=limit * 3)
+        out: list[str] = []
+        for choice, _score, _idx in found:
+            if choice not in out:
+                out.append(choice)
+        return out[:limit]
+
+    def _suggestion_names(self) -> list[str]:
+        if self._names_for_suggest is None:
+            gaz = self.gazetteer
+            names = {meta["name"] for meta in gaz.countries.values()}
+            names.update(area.name for area in self.macro.values())
+            names.update(gaz.names_of_kind("admin1", "region"))
+            names.update(self.actors)
+            self._names_for_suggest = sorted(names)
+        return self._names_for_suggest

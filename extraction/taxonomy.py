@@ -1,0 +1,156 @@
+"""Which sentences report an incident, and of what ACLED type.
+
+Everything here is driven by config/taxonomy.yaml and config/patterns/{triggers,traps,
+modality}.jsonl: traps are masked out before triggers are looked for ("heart attack",
+"labour strike"), and a trigger in a hypothetical, denied, historical or background frame
+does not count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from extraction.names import name_key
+
+GENERIC = "VIOLENCE"
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A word or phrase announcing an event; `strength` 3 = specific, 1 = generic."""
+
+    start: int
+    end: int
+    text: str
+    sub_event_type: str
+    strength: int
+
+
+@dataclass(frozen=True)
+class _TriggerRule:
+    sub_event_type: str
+    strength: int
+    pattern: re.Pattern[str]
+    requires: re.Pattern[str] | None
+
+
+def _compile(patterns: list[str]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+class Taxonomy:
+    """Trigger, trap and modality rules plus the ACLED type table."""
+
+    def __init__(self, config: dict[str, Any], triggers: list[dict], traps: list[dict],
+                 modality: list[dict]) -> None:
+        self.event_of = {sub: event for event, subs in config["event_types"].items()
+                         for sub in subs}
+        self.rank = {sub: i for i, sub in enumerate(config["precedence"])}
+        self.rank[GENERIC] = len(self.rank)
+        violence = config["violence"]
+        self.strike_words = frozenset(violence["strike_words"])
+        self.explosion_words = frozenset(violence["explosion_words"])
+        self.armed_targets = frozenset(name_key(w) for w in violence["armed_targets"])
+        self.civilian_targets = frozenset(name_key(w) for w in violence["civilian_targets"])
+        self.refinements = [(frozenset(r["from"]), r["to"], re.compile(r["cue"], re.IGNORECASE))
+                            for r in config.get("refinements", [])]
+        self._rules = [
+            _TriggerRule(t["sub_event_type"], int(t["strength"]),
+                         re.compile(t["pattern"], re.IGNORECASE),
+                         re.compile(t["requires"], re.IGNORECASE) if t.get("requires") else None)
+            for t in triggers
+        ]
+        self._rules.sort(key=lambda r: -r.strength)
+        self._mask = _compile([t["pattern"] for t in traps if t["kind"] == "mask"])
+        self._veto_sentence = _compile([t["pattern"] for t in traps
+                                        if t["kind"] == "veto_sentence"])
+        self._veto_article = _compile([t["pattern"] for t in traps if t["kind"] == "veto_article"])
+        self._modal: dict[tuple[str, str], re.Pattern[str]] = {}
+        for row in modality:
+            key = (row["kind"], row["scope"])
+            old = self._modal.get(key)
+            combined = f"{old.pattern}|(?:{row['pattern']})" if old else f"(?:{row['pattern']})"
+            self._modal[key] = re.compile(combined, re.IGNORECASE)
+        for sub in self.rank:
+            if sub != GENERIC and sub not in self.event_of:
+                raise ValueError(f"taxonomy.yaml: precedence names unknown type {sub!r}")
+
+    # -- sentences ------------------------------------------------------------------------
+
+    def mask(self, text: str) -> str:
+        """`text` with trap phrases blanked (same length, so offsets still hold)."""
+        if self._mask is None:
+            return text
+        return self._mask.sub(lambda m: " " * len(m.group()), text)
+
+    def sentence_vetoed(self, text: str) -> bool:
+        return bool(self._veto_sentence and self._veto_sentence.search(text))
+
+    def article_vetoed(self, text: str) -> bool:
+        return bool(self._veto_article and self._veto_article.search(text))
+
+    def triggers(self, masked: str) -> list[Trigger]:
+        """Non-overlapping triggers, stronger rules claiming their span first."""
+        found: list[Trigger] = []
+        taken: list[tuple[int, int]] = []
+        for rule in self._rules:
+            if rule.requires is not None and not rule.requires.search(masked):
+                continue
+            for m in rule.pattern.finditer(masked):
+                s, e = m.span()
+                if s == e or any(s < te and ts < e for ts, te in taken):
+                    continue
+                taken.append((s, e))
+                found.append(Trigger(s, e, m.group(), rule.sub_event_type, rule.strength))
+        found.sort(key=lambda t: t.start)
+        return found
+
+    def blocked(self, masked: str, trig: Trigger) -> str | None:
+        """Why a trigger does not report an event (hypothetical, denial, ...), or None."""
+        window = masked[max(0, trig.start - 80):trig.start]
+        cut = max(window.rfind(c) for c in ",;:(—–\"")
+        clause = window[cut + 1:] if cut >= 0 else window
+        after = masked[trig.end:trig.end + 120]
+        for (kind, scope), pattern in self._modal.items():
+            text = {"before": clause, "after": after, "sentence": masked}[scope]
+            if pattern.search(text):
+                return kind
+        return None
+
+    # -- types ----------------------------------------------------------------------------
+
+    def event_type(self, sub_event_type: str) -> str:
+        return self.event_of[sub_event_type]
+
+    def better(self, a: Trigger, b: Trigger) -> Trigger:
+        """The more telling of two triggers: stronger, then higher in precedence."""
+        ka = (-a.strength, self.rank.get(a.sub_event_type, 99))
+        kb = (-b.strength, self.rank.get(b.sub_event_type, 99))
+        return a if ka <= kb else b
+
+    def resolve_generic(self, trig_text: str, target_words: set[str], actor2_kinds: set[str],
+                        ) -> str:
+        """A sub-event type for "attacked"/"killed"/"struck" from who or what was hit."""
+        word = trig_text.lower().split()[0]
+        if word in self.strike_words:
+            return "Air/drone strike"
+        if word in self.explosion_words:
+            return "Remote explosive/landmine/IED"
+        if "protesters" in actor2_kinds:
+            return "Excessive force against protesters"
+        if actor2_kinds & {"civilians"} or target_words & self.civilian_targets:
+            return "Attack"
+        if actor2_kinds & {"state", "rebel", "militia", "armed"} or \
+                target_words & self.armed_targets:
+            return "Armed clash"
+        return "Attack"
+
+    def refine(self, sub_event_type: str, text: str) -> str:
+        for sources, target, cue in self.refinements:
+            if sub_event_type in sources and cue.search(text):
+                return target
+        return sub_event_type

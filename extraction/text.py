@@ -1,0 +1,165 @@
+"""From raw article text to sentences and word tokens.
+
+Cleaning drops teaser lines for other stories and boilerplate, and rejoins sentences that a
+hard line break cut in two ("...in Iraq and\\n\\nSyria by ..."), while a headline without a
+final full stop stays a sentence of its own. Rules come from config/patterns/text.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from extraction.names import fold
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’](?!s\b)[^\W_]+)*|\S")
+_SEPARATORS = frozenset("-‐‑.'’")
+_TERMINAL = re.compile(r"[.!?:;\"”’)\]…]$")
+_BOUNDARY = re.compile(r"[.!?]+[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_LAST_WORD = re.compile(r"(\S+)$")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
+
+
+@dataclass(frozen=True)
+class TextRules:
+    """Cleaning and sentence-splitting rules loaded from config/patterns/text.yaml."""
+
+    boilerplate: re.Pattern[str]
+    label_max_words: int
+    continuation_words: frozenset[str]
+    abbreviations: frozenset[str]
+
+    @classmethod
+    def from_config(cls, data: dict[str, Any]) -> TextRules:
+        joined = "|".join(f"(?:{p})" for p in data["boilerplate_lines"])
+        return cls(
+            boilerplate=re.compile(joined, re.IGNORECASE),
+            label_max_words=int(data.get("label_max_words", 6)),
+            continuation_words=frozenset(data["continuation_words"]),
+            abbreviations=frozenset(data["abbreviations"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word (part = folded key text), a separator inside names (part = ""), or a breaker."""
+
+    start: int
+    end: int
+    text: str
+    part: str | None
+
+
+@dataclass
+class Sentence:
+    """One sentence of the cleaned article with its word tokens."""
+
+    text: str
+    index: int
+    tokens: list[Token] = field(default_factory=list)
+    words: list[Token] = field(default_factory=list)
+    linked: list[bool] = field(default_factory=list)  # words[i] and words[i+1] form one name
+    norm: str = ""  # text with typographic quotes made plain, same length
+
+    @classmethod
+    def make(cls, text: str, index: int) -> Sentence:
+        sent = cls(text, index, norm=text.translate(_QUOTES))
+        prev_word = -1
+        bridge = True
+        for m in _TOKEN.finditer(text):
+            tok_text = m.group()
+            if tok_text[0].isalnum():
+                part: str | None = fold(tok_text).replace("'", "").replace("’", "")
+                if tok_text == "s" and sent.tokens and sent.tokens[-1].text in ("'", "’"):
+                    part = None  # possessive 's
+            elif tok_text in _SEPARATORS:
+                part = ""
+            else:
+                part = None
+            tok = Token(m.start(), m.end(), tok_text, part)
+            sent.tokens.append(tok)
+            if part:
+                if prev_word >= 0:
+                    sent.linked.append(bridge)
+                sent.words.append(tok)
+                prev_word = len(sent.tokens) - 1
+                bridge = True
+            elif part is None:
+                bridge = False
+        sent.linked.append(False)
+        return sent
+
+    def ngrams(self, first: dict[str, int], max_len: int = 8) -> Iterator[tuple[int, int, str]]:
+        """(first word, last word, key) for word runs whose first part starts a known name."""
+        words, linked = self.words, self.linked
+        for i, w in enumerate(words):
+            limit = first.get(w.part or "")
+            if not limit:
+                continue
+            limit = min(limit, max_len)
+            key = w.part or ""
+            yield i, i, key
+            j = i
+            while j - i + 1 < limit and linked[j]:
+                j += 1
+                key = f"{key} {words[j].part}"
+                yield i, j, key
+
+
+def _is_label(line: str, rules: TextRules) -> bool:
+    words = line.split()
+    return (len(words) <= rules.label_max_words and line.upper() == line
+            and not _TERMINAL.search(line) and not any(ch.isdigit() for ch in line))
+
+
+def _continues(line: str, nxt: str, rules: TextRules) -> bool:
+    """Whether a hard line break after `line` is inside a sentence."""
+    if _TERMINAL.search(line) or line.endswith(","):
+        return line.endswith(",")
+    last = line.rsplit(None, 1)[-1].lower()
+    return nxt[:1].islower() or last in rules.continuation_words
+
+
+def paragraphs(text: str, rules: TextRules) -> list[str]:
+    """Story paragraphs: boilerplate and teaser lines dropped, broken sentences rejoined."""
+    lines = [ln.strip() for ln in text.splitlines()]
+    kept = [ln for ln in lines if ln and not rules.boilerplate.match(ln)
+            and not _is_label(ln, rules)]
+    out: list[str] = []
+    for line in kept:
+        if out and _continues(out[-1], line, rules):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
+def split_sentences(paragraph: str, rules: TextRules) -> list[str]:
+    """Cut a paragraph at sentence ends, not after abbreviations or initials."""
+    out = []
+    start = 0
+    for m in _BOUNDARY.finditer(paragraph):
+        before = paragraph[start:m.start() + 1]
+        last = _LAST_WORD.search(before)
+        word = last.group(1).lstrip("\"“‘(").rstrip(".").lower() if last else ""
+        if paragraph[m.start()] == "." and (word in rules.abbreviations or len(word) == 1):
+            continue
+        piece = paragraph[start:m.end()].strip()
+        if piece:
+            out.append(piece)
+        start = m.end()
+    tail = paragraph[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+def sentences(text: str, rules: TextRules) -> list[Sentence]:
+    """All sentences of an article, numbered in reading order."""
+    out: list[Sentence] = []
+    for para in paragraphs(text, rules):
+        for piece in split_sentences(para, rules):
+            out.append(Sentence.make(piece, len(out)))
+    return out
