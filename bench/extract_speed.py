@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import machine  # noqa: E402
+from bench.common import machine
 
 GOLD = Path(__file__).resolve().parents[1] / "tests" / "data" / "gold.jsonl"
 

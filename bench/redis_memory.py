@@ -16,10 +16,10 @@ import redis.asyncio as redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import machine  # noqa: E402
-from bot.models import SourceReport, StoredIncident, utcnow  # noqa: E402
-from bot.store import Store  # noqa: E402
-from extraction.model import Actor, Incident, Location  # noqa: E402
+from bench.common import machine
+from bot.models import SourceReport, StoredIncident, utcnow
+from bot.store import Store
+from extraction.model import Actor, Incident, Location
 
 N_SEEN = 100_000
 N_INCIDENTS = 10_000

@@ -171,6 +171,13 @@ class Poller:
         self, item: FeedItem, index: int, incident: Incident, report: SourceReport, now: datetime
     ) -> tuple[StoredIncident, bool]:
         """The stored incident this one belongs to, and whether it is new."""
+        country = incident.location.country_code
+        async with self.store.cluster_lock(country):
+            return await self._match_or_create(item, index, incident, report, now)
+
+    async def _match_or_create(
+        self, item: FeedItem, index: int, incident: Incident, report: SourceReport, now: datetime
+    ) -> tuple[StoredIncident, bool]:
         day = datetime.fromisoformat(incident.date or now.date().isoformat()).date()
         country = incident.location.country_code
         candidates = await self.store.get_incidents(

@@ -76,6 +76,9 @@ class Keys:
     def cluster(self, country_code: str | None, day: date) -> str:
         return f"{self.prefix}cluster:{country_code or '-'}:{day.isoformat()}"
 
+    def cluster_lock(self, country_code: str | None) -> str:
+        return f"{self.prefix}lock:cluster:{country_code or '-'}"
+
     def chats(self) -> str:
         return f"{self.prefix}chats"
 
@@ -177,6 +180,12 @@ class Store:
             pipe.sadd(key, incident_id)
             pipe.expire(key, CLUSTER_TTL)
             await pipe.execute()
+
+    def cluster_lock(self, country_code: str | None) -> Any:
+        """Held while an incident is matched against its country's recent ones, so two pollers
+        (tasks or instances) reading two reports of one incident never both create it."""
+        return self.redis.lock(self.keys.cluster_lock(country_code), timeout=30,
+                               blocking_timeout=30)
 
     async def cluster_candidates(self, country_code: str | None, day: date) -> list[str]:
         """Ids of incidents in the same country dated within CLUSTER_DAYS of `day`."""

@@ -15,7 +15,7 @@ from importlib.resources import files
 from typing import Any
 
 from extraction.model import Location
-from extraction.names import name_key
+from extraction.names import name_key, plain
 
 logger = logging.getLogger(__name__)
 
@@ -147,13 +147,14 @@ class Gazetteer:
                 return pid
         return None
 
-    def location(self, place: Place, surface: str | None = None) -> Location:
-        """The `Location` for a place; a town keeps the spelling the text used."""
+    def location(self, place: Place) -> Location:
+        """The `Location` for a place, in the gazetteer's spelling without diacritics."""
         country = self.country_name(place.cc)
         if place.kind == "country":
             return Location(country, place.cc, None, None, place.lat, place.lon, "country")
         if place.kind in ("admin1", "region"):
             return Location(country, place.cc, place.admin1 or place.name, None, place.lat,
                             place.lon, "admin1")
-        shown = surface if surface and name_key(surface) != name_key(place.name) else place.name
+        # One spelling per town whatever the outlet wrote, so reports and filters meet.
+        shown = plain(place.name)
         return Location(country, place.cc, place.admin1, shown, place.lat, place.lon, "place")

@@ -25,6 +25,14 @@ def fold(text: str) -> str:
     return stripped.replace("ı", "i").replace("ø", "o").replace("ß", "ss").replace("đ", "d")
 
 
+def plain(text: str) -> str:
+    """`text` with diacritics stripped but case kept ("Ālbū Kamāl" -> "Albu Kamal")."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def name_key(text: str) -> str:
     """The lookup key of a place or actor name."""
     folded = _APOSTROPHES.sub("", fold(text.strip()))

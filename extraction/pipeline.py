@@ -355,7 +355,7 @@ class Extractor:
     def _location(self, g: _Group, context: Counter[str]) -> Location:
         gaz = self.knowledge.gazetteer
         if g.place is not None and g.place.place is not None:
-            return gaz.location(g.place.place, g.place.surface)
+            return gaz.location(g.place.place)
         if context:
             iso3 = context.most_common(1)[0][0]
             country = gaz.country(iso3)

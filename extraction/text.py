@@ -27,6 +27,7 @@ class TextRules:
     """Cleaning and sentence-splitting rules loaded from config/patterns/text.yaml."""
 
     boilerplate: re.Pattern[str]
+    inline_teaser: re.Pattern[str]
     label_max_words: int
     continuation_words: frozenset[str]
     abbreviations: frozenset[str]
@@ -36,6 +37,8 @@ class TextRules:
         joined = "|".join(f"(?:{p})" for p in data["boilerplate_lines"])
         return cls(
             boilerplate=re.compile(joined, re.IGNORECASE),
+            inline_teaser=re.compile("|".join(f"(?:{p})" for p in data["inline_teasers"]),
+                                     re.IGNORECASE),
             label_max_words=int(data.get("label_max_words", 6)),
             continuation_words=frozenset(data["continuation_words"]),
             abbreviations=frozenset(data["abbreviations"]),
@@ -124,7 +127,7 @@ def _continues(line: str, nxt: str, rules: TextRules) -> bool:
 
 def paragraphs(text: str, rules: TextRules) -> list[str]:
     """Story paragraphs: boilerplate and teaser lines dropped, broken sentences rejoined."""
-    lines = [ln.strip() for ln in text.splitlines()]
+    lines = [rules.inline_teaser.sub(" ", ln).strip() for ln in text.splitlines()]
     kept = [ln for ln in lines if ln and not rules.boilerplate.match(ln)
             and not _is_label(ln, rules)]
     out: list[str] = []

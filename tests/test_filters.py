@@ -39,7 +39,8 @@ def test_bare_names_resolve_to_places_actors_and_types(knowledge: Any) -> None:
     assert flt.text.startswith("country:Syria actor:")
     assert parse_filter("Middle East", knowledge).places[0].kind == "region"
     assert parse_filter("Kurdistan", knowledge).places[0].kind in ("region", "admin1")
-    assert parse_filter("hezbollah", knowledge).actors == parse_filter("Hezbollah", knowledge).actors
+    lower, proper = parse_filter("hezbollah", knowledge), parse_filter("Hezbollah", knowledge)
+    assert lower.actors == proper.actors
     assert parse_filter('type:"Air/drone strike"', knowledge).types == ("Air/drone strike",)
 
 

@@ -26,7 +26,8 @@ def rss(*items: tuple[str, str, str, int]) -> bytes:
         f"<pubDate>{format_datetime(now - timedelta(minutes=ago))}</pubDate></item>"
         for guid, title, text, ago in items
     )
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{body}</channel></rss>'.encode()
+    head = '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+    return f"{head}{body}</channel></rss>".encode()
 
 
 STRIKE = (
@@ -181,7 +182,7 @@ async def test_first_poll_alerts_only_the_backfill_window(
     async with runtime_for(settings, extractor, console, chats(extractor.knowledge, a="all")) as rt:
         first = await rt.poller.poll_once(source)
         # Later, a new item appears: it alerts, since the source is known now.
-        feed_server.feeds["/a"] = Feed(rss(STRIKE, KABUL, OLD_CLASH[:3] + (1,)))
+        feed_server.feeds["/a"] = Feed(rss(STRIKE, KABUL, (*OLD_CLASH[:3], 1)))
         second = await rt.poller.poll_once(source)
         await rt.delivery.drain()
     assert (first.new_items, first.incidents_new) == (2, 0)

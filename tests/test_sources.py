@@ -23,7 +23,8 @@ from tests.conftest import Feed, FeedServer
 RSS2 = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
 <item><title>Clash in the north</title><link>https://news.example/a?utm_source=x&amp;id=7</link>
 <guid>g-1</guid><pubDate>Tue, 05 Mar 2024 08:00:00 GMT</pubDate>
-<description>&lt;p&gt;Fighters &lt;b&gt;clashed&lt;/b&gt; near the river.&lt;/p&gt;</description></item>
+<description>&lt;p&gt;Fighters &lt;b&gt;clashed&lt;/b&gt; near the river.&lt;/p&gt;
+</description></item>
 <item><title>No guid here</title><link>https://news.example/b?fbclid=zzz</link></item>
 </channel></rss>"""
 
@@ -40,7 +41,8 @@ RDF = b"""<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-
 ATOM = b"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">
 <title>A</title><id>urn:a</id><updated>2024-03-05T08:00:00Z</updated>
 <entry><title>Atom entry</title><id>urn:a:1</id><link href="https://atom.example/1"/>
-<updated>2024-03-05T08:00:00Z</updated><content type="html">&lt;p&gt;Body&lt;/p&gt;</content></entry>
+<updated>2024-03-05T08:00:00Z</updated>
+<content type="html">&lt;p&gt;Body&lt;/p&gt;</content></entry>
 </feed>"""
 
 JSONFEED = b"""{"version": "https://jsonfeed.org/version/1.1", "title": "J",
