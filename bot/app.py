@@ -15,6 +15,7 @@ from redis.exceptions import RedisError
 
 from bot.commands import Commands
 from bot.delivery import Delivery
+from bot.metrics import Metrics, health_app, serve_health
 from bot.models import Chat, Source
 from bot.poller import Poller, PollOutcome, PollSettings
 from bot.scheduler import build_scheduler
@@ -39,6 +40,7 @@ class Runtime:
     poller: Poller
     commands: Commands
     transports: dict[str, Transport] = field(default_factory=dict)
+    metrics: Metrics = field(default_factory=Metrics)
 
 
 @asynccontextmanager
@@ -59,7 +61,8 @@ async def open_runtime(
         http = await stack.enter_async_context(
             new_http_client(timeout=settings.fetch_timeout, user_agent=settings.user_agent)
         )
-        delivery = Delivery(store, transports)
+        metrics = Metrics()
+        delivery = Delivery(store, transports, metrics=metrics)
         await delivery.start()
         poller = Poller(
             store=store,
@@ -74,7 +77,9 @@ async def open_runtime(
             local_chats=local_chats,
         )
         commands = Commands(store, extractor.knowledge)
-        yield Runtime(settings, store, extractor, http, delivery, poller, commands, transports)
+        yield Runtime(
+            settings, store, extractor, http, delivery, poller, commands, transports, metrics
+        )
 
 
 async def poll_all(runtime: Runtime, sources: Sequence[Source]) -> list[PollOutcome]:
@@ -114,14 +119,21 @@ async def serve(
             transports["slack"] = slack.transport
         if not transports:
             logger.warning("no transport: set TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN or use --console")
+        if settings.metrics_port is not None:
+            app = health_app(runtime.metrics, runtime.store.redis.ping)
+            await stack.enter_async_context(
+                serve_health(app, settings.metrics_host, settings.metrics_port)
+            )
 
         async def poll(source: Source) -> None:
             try:
                 outcome = await runtime.poller.poll_once(source)
             except RedisError as exc:
                 # Nothing was marked seen that was not handled: the next run picks it up.
+                runtime.metrics.redis_up.set(0)
                 logger.warning("Redis unavailable while polling %s: %s", source.name, exc)
                 return
+            runtime.metrics.observe_poll(outcome)
             logger.info(
                 "polled %s: %s, %d new items, %d new incidents",
                 source.name,

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 
 from redis.exceptions import RedisError
 
+from bot.metrics import Metrics
 from bot.models import Chat, StoredIncident
 from bot.store import Outbox, OutboxEntry, Store
 from bot.transports import SendStatus, Transport
@@ -29,8 +30,10 @@ class Delivery:
         *,
         consumer: str | None = None,
         concurrency: int = 32,
+        metrics: Metrics | None = None,
     ) -> None:
         self.store = store
+        self.metrics = metrics or Metrics()
         self.outbox = Outbox(store)
         self.transports = transports
         self.consumer = consumer or f"{socket.gethostname()}-{os.getpid()}"
@@ -63,7 +66,10 @@ class Delivery:
         while not stop.is_set():
             try:
                 await self.run_batch(block_ms=1000)
+                self.metrics.outbox_depth.set(await self.outbox.pending())
+                self.metrics.redis_up.set(1)
             except RedisError as exc:
+                self.metrics.redis_up.set(0)
                 logger.warning("Redis unavailable for delivery (%s); retrying shortly", exc)
                 await asyncio.sleep(2)
             except Exception:
@@ -93,6 +99,7 @@ class Delivery:
             return True
         for _ in range(MAX_RETRIES_IN_PLACE):
             result = await transport.send_alert(chat_id, found[0])
+            self.metrics.observe_alert(platform, result.status.value, found[0].published)
             if result.status is SendStatus.SENT:
                 await self.store.record_delivery(
                     entry.address, entry.incident_id, result.ref or "sent"

@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     slack_port: int = Field(3000, ge=1, le=65535, validation_alias=_env("SLACK_PORT"))
     slack_host: str = Field("127.0.0.1", validation_alias=_env("SLACK_HOST"))
 
+    metrics_port: int | None = Field(
+        None, ge=0, le=65535, validation_alias=_env("SITREP_METRICS_PORT")
+    )
+    metrics_host: str = Field("127.0.0.1", validation_alias=_env("SITREP_METRICS_HOST"))
     backfill_hours: float = Field(2.0, ge=0, validation_alias=_env("SITREP_BACKFILL_HOURS"))
     alert_types: Annotated[tuple[str, ...], NoDecode] = Field(
         DEFAULT_ALERT_TYPES, validation_alias=_env("SITREP_ALERT_TYPES")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
@@ -59,7 +61,9 @@ class Keys:
         self.prefix = prefix
 
     def seen(self, source_key: str, item_id: str) -> str:
-        return f"{self.prefix}seen:{source_key}:{item_id}"
+        # Millions of these live at once: a 96-bit digest keeps each under 120 bytes in Redis.
+        digest = hashlib.blake2b(f"{source_key}\0{item_id}".encode(), digest_size=12).digest()
+        return f"{self.prefix}s:{base64.b64encode(digest).decode()}"
 
     def source(self, source_key: str) -> str:
         return f"{self.prefix}source:{source_key}"
