@@ -9,12 +9,14 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 import httpx
 from redis.exceptions import RedisError
 
 from bot.commands import Commands
 from bot.delivery import Delivery
+from bot.leader import Leadership
 from bot.metrics import Metrics, health_app, serve_health
 from bot.models import Chat, Source
 from bot.poller import Poller, PollOutcome, PollSettings
@@ -87,15 +89,24 @@ async def poll_all(runtime: Runtime, sources: Sequence[Source]) -> list[PollOutc
     return list(await asyncio.gather(*(runtime.poller.poll_once(s) for s in sources)))
 
 
+ROLES = ("all", "scheduler", "delivery", "chat")
+
+
 async def serve(
     settings: Settings,
     sources: Sequence[Source],
     *,
+    role: str = "all",
     console: Transport | None = None,
     local_chats: Sequence[Chat] = (),
     stop: asyncio.Event | None = None,
 ) -> None:
-    """`sitrep run`: poll on a timer, deliver alerts, serve the chat platforms until stopped."""
+    """`sitrep run`: poll on a timer, deliver alerts, serve the chat platforms until stopped.
+
+    With several instances on one Redis, `role` splits the work: only the instance holding the
+    scheduler lease polls; delivery workers share the outbox; chat instances answer commands.
+    """
+    schedules, delivers, chats = (role in ("all", r) for r in ("scheduler", "delivery", "chat"))
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -107,51 +118,62 @@ async def serve(
         open_runtime(settings, transports=transports, local_chats=local_chats) as runtime,
         AsyncExitStack() as stack,
     ):
-        if settings.telegram_bot_token:
+        if settings.telegram_bot_token and (delivers or chats):
             from handlers.telegram import TelegramFrontend
 
-            telegram = await stack.enter_async_context(TelegramFrontend(runtime))
+            telegram = await stack.enter_async_context(TelegramFrontend(runtime, receive=chats))
             transports["telegram"] = telegram.transport
-        if settings.slack_bot_token:
+        if settings.slack_bot_token and (delivers or chats):
             from handlers.slack import SlackFrontend
 
-            slack = await stack.enter_async_context(SlackFrontend(runtime))
+            slack = await stack.enter_async_context(SlackFrontend(runtime, receive=chats))
             transports["slack"] = slack.transport
-        if not transports:
+        if delivers and not transports:
             logger.warning("no transport: set TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN or use --console")
         if settings.metrics_port is not None:
             app = health_app(runtime.metrics, runtime.store.redis.ping)
             await stack.enter_async_context(
                 serve_health(app, settings.metrics_host, settings.metrics_port)
             )
-
-        async def poll(source: Source) -> None:
-            try:
-                outcome = await runtime.poller.poll_once(source)
-            except RedisError as exc:
-                # Nothing was marked seen that was not handled: the next run picks it up.
-                runtime.metrics.redis_up.set(0)
-                logger.warning("Redis unavailable while polling %s: %s", source.name, exc)
-                return
-            runtime.metrics.observe_poll(outcome)
-            logger.info(
-                "polled %s: %s, %d new items, %d new incidents",
-                source.name,
-                outcome.status,
-                outcome.new_items,
-                outcome.incidents_new,
+        tasks = []
+        if schedules:
+            scheduler = build_scheduler(sources, partial(_poll, runtime))
+            scheduler.start(paused=True)
+            stack.callback(scheduler.shutdown, wait=False)
+            leadership = Leadership(
+                runtime.store,
+                on_gain=scheduler.resume,
+                on_loss=scheduler.pause,
+                lease_seconds=settings.lease_seconds,
             )
-
-        scheduler = build_scheduler(sources, poll)
-        scheduler.start()
-        stack.callback(scheduler.shutdown, wait=False)
-        worker = asyncio.create_task(runtime.delivery.run(stop), name="delivery")
+            tasks.append(asyncio.create_task(leadership.run(stop), name="leadership"))
+        if delivers:
+            tasks.append(asyncio.create_task(runtime.delivery.run(stop), name="delivery"))
         logger.info(
-            "sitrep running: %d sources, transports: %s",
+            "sitrep running as %s: %d sources, transports: %s",
+            role,
             len(sources),
             ", ".join(transports) or "none",
         )
         await stop.wait()
         logger.info("stopping")
-        scheduler.pause()
-        await asyncio.wait_for(worker, timeout=10)
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout=10)
+
+
+async def _poll(runtime: Runtime, source: Source) -> None:
+    """One scheduled poll; Redis trouble is logged and the next run picks up where this one was."""
+    try:
+        outcome = await runtime.poller.poll_once(source)
+    except RedisError as exc:
+        # Nothing was marked seen that was not handled: the next run picks it up.
+        runtime.metrics.redis_up.set(0)
+        logger.warning("Redis unavailable while polling %s: %s", source.name, exc)
+        return
+    runtime.metrics.observe_poll(outcome)
+    logger.info(
+        "polled %s: %s, %d new items, %d new incidents",
+        source.name,
+        outcome.status,
+        outcome.new_items,
+        outcome.incidents_new,
+    )

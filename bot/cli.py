@@ -35,6 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="poll sources on a timer and deliver alerts until stopped")
     run.add_argument("--console", action="store_true", help="also print alerts to stdout")
     run.add_argument("--filter", default="all", help="filter for the console alerts")
+    run.add_argument(
+        "--role",
+        choices=("all", "scheduler", "delivery", "chat"),
+        default="all",
+        help="with several instances on one Redis: what this one does (default: all)",
+    )
 
     poll = sub.add_parser("poll", help="poll every source once")
     poll.add_argument("--once", action="store_true", required=True, help="one pass, then exit")

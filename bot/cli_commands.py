@@ -46,7 +46,11 @@ async def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     sources = _sources(settings)
     local = [_console_chat(settings, args.filter)] if args.console else []
     await serve(
-        settings, sources, console=ConsoleTransport() if args.console else None, local_chats=local
+        settings,
+        sources,
+        role=args.role,
+        console=ConsoleTransport() if args.console else None,
+        local_chats=local,
     )
     return 0
 

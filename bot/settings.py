@@ -61,6 +61,7 @@ class Settings(BaseSettings):
         None, ge=0, le=65535, validation_alias=_env("SITREP_METRICS_PORT")
     )
     metrics_host: str = Field("127.0.0.1", validation_alias=_env("SITREP_METRICS_HOST"))
+    lease_seconds: float = Field(15.0, gt=0, validation_alias=_env("SITREP_LEASE_SECONDS"))
     backfill_hours: float = Field(2.0, ge=0, validation_alias=_env("SITREP_BACKFILL_HOURS"))
     alert_types: Annotated[tuple[str, ...], NoDecode] = Field(
         DEFAULT_ALERT_TYPES, validation_alias=_env("SITREP_ALERT_TYPES")

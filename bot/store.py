@@ -83,6 +83,9 @@ class Keys:
     def cluster_lock(self, country_code: str | None) -> str:
         return f"{self.prefix}lock:cluster:{country_code or '-'}"
 
+    def scheduler_lease(self) -> str:
+        return f"{self.prefix}lease:scheduler"
+
     def chats(self) -> str:
         return f"{self.prefix}chats"
 
@@ -190,6 +193,10 @@ class Store:
         (tasks or instances) reading two reports of one incident never both create it."""
         return self.redis.lock(self.keys.cluster_lock(country_code), timeout=30,
                                blocking_timeout=30)
+
+    def scheduler_lease(self, seconds: float) -> Any:
+        """The lease of the one instance that schedules polls (see bot/leader.py)."""
+        return self.redis.lock(self.keys.scheduler_lease(), timeout=seconds)
 
     async def cluster_candidates(self, country_code: str | None, day: date) -> list[str]:
         """Ids of incidents in the same country dated within CLUSTER_DAYS of `day`."""
