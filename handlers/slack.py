@@ -46,6 +46,10 @@ GONE_ERRORS = frozenset(
     {"channel_not_found", "not_in_channel", "is_archived", "account_inactive", "token_revoked"}
 )
 BLOCK_ERRORS = frozenset({"invalid_blocks", "invalid_blocks_format"})
+# Slack's side failed and the message was not posted: try again later, never drop the alert.
+TRANSIENT_ERRORS = frozenset(
+    {"internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
 NETWORK_RETRY_SECONDS = 5.0
 RATE_LIMIT_RETRIES = 2  # in the client, honouring Retry-After; then delivery decides
 CHANNEL_INTERVAL = 1.0  # Slack allows about one message a second per channel
@@ -63,6 +67,8 @@ def send_result(error: SlackApiError) -> SendResult:
         return SendResult.retry(retry_after(error.response.headers), code)
     if code in GONE_ERRORS:
         return SendResult(SendStatus.GONE, detail=code)
+    if code in TRANSIENT_ERRORS or error.response.status_code >= 500:
+        return SendResult.retry(NETWORK_RETRY_SECONDS, code)
     return SendResult(SendStatus.FAILED, detail=code)
 
 

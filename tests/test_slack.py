@@ -515,6 +515,17 @@ async def test_rate_limits_left_after_the_client_retries_and_network_errors_mean
     assert unreachable.status is SendStatus.RETRY and unreachable.retry_after > 0
 
 
+async def test_a_failure_on_slacks_side_is_retried_not_dropped(fake: FakeSlack) -> None:
+    fake.fail("chat.postMessage", Failure("internal_error"), channel=SYRIA_ROOM)
+    fake.fail("chat.postMessage", Failure("service_unavailable", 503), channel=SUDAN_ROOM)
+    async with aiohttp.ClientSession() as session:
+        client = AsyncWebClient(token=BOT_TOKEN, base_url=fake.api_url, session=session)
+        internal = await SlackTransport(client).send_text(SYRIA_ROOM, "hello")
+        unavailable = await SlackTransport(client).send_text(SUDAN_ROOM, "hello")
+    assert (internal.status, internal.detail) == (SendStatus.RETRY, "internal_error")
+    assert unavailable.status is SendStatus.RETRY
+
+
 async def test_about_one_message_per_channel_per_interval(
     settings: Settings, fake: FakeSlack, extractor: Any
 ) -> None:
