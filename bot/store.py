@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
@@ -20,6 +21,7 @@ SEEN_TTL = timedelta(days=45)  # longer than any feed keeps an item
 INCIDENT_TTL = timedelta(days=180)  # incidents, their indexes and clusters are bounded by this
 CLUSTER_TTL = timedelta(days=4)
 DELIVERY_TTL = timedelta(days=30)
+MAX_CONNECTIONS = 64
 CLUSTER_DAYS = 1  # an incident is compared with candidates dated this many days either side
 
 
@@ -36,22 +38,15 @@ class SourceState:
     failures: int = 0
     next_attempt: str | None = None  # ISO 8601; backoff after failures
 
-    def to_mapping(self) -> dict[str, str]:
-        return {k: str(v) for k, v in asdict(self).items() if v is not None}
+    def to_json(self) -> str:
+        return json.dumps({k: v for k, v in asdict(self).items() if v is not None})
 
     @classmethod
-    def from_mapping(cls, data: dict[str, str]) -> SourceState:
-        state = cls()
-        for f in fields(cls):
-            if f.name in data:
-                raw = data[f.name]
-                value: Any = raw
-                if f.name == "initialized":
-                    value = raw == "True"
-                elif f.name == "failures":
-                    value = int(raw)
-                setattr(state, f.name, value)
-        return state
+    def from_json(cls, raw: str | None) -> SourceState:
+        if not raw:
+            return cls()
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in json.loads(raw).items() if k in known})
 
 
 class Keys:
@@ -126,14 +121,10 @@ class Store:
     # Sources --------------------------------------------------------------------------------
 
     async def source_state(self, source_key: str) -> SourceState:
-        return SourceState.from_mapping(await self.redis.hgetall(self.keys.source(source_key)))
+        return SourceState.from_json(await self.redis.get(self.keys.source(source_key)))
 
     async def save_source_state(self, source_key: str, state: SourceState) -> None:
-        key = self.keys.source(source_key)
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.delete(key)
-            pipe.hset(key, mapping=state.to_mapping())
-            await pipe.execute()
+        await self.redis.set(self.keys.source(source_key), state.to_json())
 
     # Incidents ------------------------------------------------------------------------------
 
@@ -301,13 +292,18 @@ class Outbox:
 def connect(redis_url: str | None) -> redis.Redis:
     """A Redis client for `redis_url`, or an in-process server speaking the same API."""
     if redis_url:
-        return redis.Redis.from_url(
+        # Thousands of polls may run at once: they wait for one of a bounded set of connections
+        # instead of failing with "Too many connections".
+        pool = redis.BlockingConnectionPool.from_url(
             redis_url,
+            max_connections=MAX_CONNECTIONS,
+            timeout=30,
             decode_responses=True,
             health_check_interval=30,
             socket_connect_timeout=5,
             retry_on_timeout=True,
         )
+        return redis.Redis.from_pool(pool)
     import fakeredis
 
     logger.warning("REDIS_URL is not set: using an in-process store; state is lost on exit")
