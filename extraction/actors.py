@@ -36,6 +36,7 @@ class ActorFinder:
         self.gaz = knowledge.gazetteer
         self.forms = knowledge.forms
         self._cs_keys = frozenset(self.gaz.case_sensitive.values())
+        self._bare_first = frozenset(k.split(" ", 1)[0] for k in self.forms.bare_state_nouns)
 
     def find(self, sent: Sentence) -> list[ActorMention]:
         found = self._named(sent) + self._state_forces(sent) + self._bare(sent)
@@ -60,7 +61,8 @@ class ActorFinder:
         out = []
         for i, j, key in sent.ngrams(kn.actor_first):
             name = kn.actor_index.get(key)
-            if name and (key not in kn.actor_proper or words[i].text[:1].isupper()):
+            if name and (key not in kn.actor_proper
+                         or any(w.text[:1].isupper() for w in words[i:j + 1])):
                 out.append(self._mention(i, j, name))
         for i, w in enumerate(words):
             name = kn.actor_exact.get(w.text)
@@ -107,6 +109,8 @@ class ActorFinder:
                 if proxy:
                     out.append(proxy)
                 continue
+            if not words[i].text[:1].isupper():
+                continue
             hit = self.country_at(sent, i)
             if hit is None:
                 continue
@@ -140,6 +144,8 @@ class ActorFinder:
     def _bare(self, sent: Sentence) -> list[ActorMention]:
         words, nouns, out = sent.words, self.forms.bare_state_nouns, []
         for i in range(len(words)):
+            if words[i].part not in self._bare_first:
+                continue
             end = self._noun_at(sent, i, nouns)
             if end is not None:
                 out.append(ActorMention(i, end, PLACEHOLDER, "state", None))

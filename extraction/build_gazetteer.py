@@ -147,8 +147,8 @@ def _add_admin1(records: Records, cities: dict[str, Any], iso2_to_3: dict[str, s
             points[(city["countrycode"], display[code])].append(
                 (city["latitude"], city["longitude"]))
             pops[(city["countrycode"], display[code])] += int(city.get("population") or 0)
-    for (iso2, code), raw in names.items():
-        raws[(iso2, display[(iso2, code)])].add(raw)
+    for (iso2, admin_code), raw in names.items():
+        raws[(iso2, display[(iso2, admin_code)])].add(raw)
     for (iso2, shown), pts in sorted(points.items()):
         iso3 = iso2_to_3.get(iso2)
         if not iso3:

@@ -7,14 +7,33 @@ Patterns live in config/patterns/casualties.yaml; counts are conservative: "at l
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-_QUALIFIER = (r"(?:(?:at least|more than|over|nearly|almost|about|around|some|up to|as many as|"
-              r"roughly|approximately|an estimated|a total of|at most|fewer than|less than|"
-              r"upwards of|no fewer than|in excess of|a further|another)\s+)?")
+from extraction.patterns import compile_lower, lower
+
+_QUALIFIERS = ("at least", "more than", "over", "nearly", "almost", "about", "around", "some",
+               "up to", "as many as", "roughly", "approximately", "an estimated", "a total of",
+               "at most", "fewer than", "less than", "upwards of", "no fewer than",
+               "in excess of", "a further", "another")
+_QUALIFIER = rf"(?:(?:{'|'.join(_QUALIFIERS)})\s+)?"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?![\d,:/]|\.\d)"
 _SPLIT = re.compile(r"[\s-]+")
+_WORD = re.compile(r"\w+")
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int],
+                ) -> Iterator[re.Match[str]]:
+    """What `pattern.finditer(text)` yields when matches can only begin at `starts`."""
+    end = 0
+    for pos in starts:
+        if pos < end:
+            continue
+        m = pattern.match(text, pos)
+        if m is not None:
+            yield m
+            end = m.end()
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,17 +61,25 @@ class CasualtyReader:
         subs = {"{NUM}": num, "{GAP}": gap, "{AUX}": config["aux"],
                 "{KILLED}": config["killed_verbs"], "{INJURED}": config["injured_verbs"]}
 
-        def build(pattern: str) -> re.Pattern[str]:
+        def build(pattern: str) -> tuple[re.Pattern[str], bool]:
+            leading = pattern.startswith("{NUM}")
             for placeholder, value in subs.items():
                 pattern = pattern.replace(placeholder, value)
-            return re.compile(pattern, re.IGNORECASE)
+            return compile_lower(pattern), leading
 
         self.killed = [build(p) for p in config["killed"]]
         self.injured = [build(p) for p in config["injured"]]
+        # A number phrase starts with one of these words or a digit: patterns that open with
+        # {NUM} are tried only where such a word starts, not at every character.
+        self._number_starts = frozenset(
+            w.split()[0] for w in [*self.words, *self.vague, *_QUALIFIERS, *tens.split("|"),
+                                   *units.split("|"), "between"])
+        self.killed_gate = compile_lower(config["killed_gate"])
+        self.injured_gate = compile_lower(config["injured_gate"])
         none = config["none"]
-        self.none_both = re.compile(none["both"], re.IGNORECASE)
-        self.none_killed = re.compile(none["killed"], re.IGNORECASE)
-        self.none_injured = re.compile(none["injured"], re.IGNORECASE)
+        self.none_both = compile_lower(none["both"])
+        self.none_killed = compile_lower(none["killed"])
+        self.none_injured = compile_lower(none["injured"])
         self._number_head = re.compile(rf"{_DIGITS}|(?:{tens})[\s-](?:{units})|[a-z]+",
                                        re.IGNORECASE)
 
@@ -82,10 +109,18 @@ class CasualtyReader:
             return self.words[two]
         return self.words.get(parts[0]) if parts else None
 
-    def _max(self, patterns: list[re.Pattern[str]], text: str) -> int | None:
+    def _max(self, patterns: list[tuple[re.Pattern[str], bool]], text: str) -> int | None:
         best: int | None = None
-        for pattern in patterns:
-            for m in pattern.finditer(text):
+        starts: list[int] | None = None
+        for pattern, leading in patterns:
+            if leading:
+                if starts is None:
+                    starts = [m.start() for m in _WORD.finditer(text)
+                              if m.group()[0].isdigit() or m.group() in self._number_starts]
+                found: Iterable[re.Match[str]] = _matches_at(pattern, text, starts)
+            else:
+                found = pattern.finditer(text)
+            for m in found:
                 value = self.parse_number(m.group("num"))
                 if value is not None and (best is None or value > best):
                     best = value
@@ -93,9 +128,9 @@ class CasualtyReader:
 
     def read(self, text: str) -> Casualties:
         """Killed and injured counts stated in `text` (quotes already made plain)."""
-        plain = text.replace('"', " ")
-        killed = self._max(self.killed, plain)
-        injured = self._max(self.injured, plain)
+        plain = lower(text).replace('"', " ")
+        killed = self._max(self.killed, plain) if self.killed_gate.search(plain) else None
+        injured = self._max(self.injured, plain) if self.injured_gate.search(plain) else None
         if self.none_both.search(plain):
             killed = 0 if killed is None else killed
             injured = 0 if injured is None else injured

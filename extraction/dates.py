@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from extraction.patterns import lower, word_starts
+
 DateKind = Literal["event", "report", "since", "year"]
+HISTORY_DAYS = 60  # an event dated further back than this before publication is history
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MONTHS = {m: i + 1 for i, m in enumerate(
@@ -25,13 +28,15 @@ MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug"
 _MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|" \
          r"November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|" \
          r"Nov\.?|Dec\.?)"
-_PREFIX = r"(?P<prefix>\b(?i:since|on|from|early|late|last|this|past|until|began on|started on)\s+)?"
+_PREFIX = (r"(?P<prefix>\b(?i:since|on|from|early|late|last|this|past|until|began on|"
+           r"started on)\s+)?")
 _PATTERNS = [
     ("iso", re.compile(r"\b(?P<y>20\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b")),
     ("md", re.compile(_PREFIX + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b"
                       r"(?:,?\s+(?P<year>(?:19|20)\d\d))?")),
     ("dm", re.compile(_PREFIX + r"(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
                       + _MONTH + r"(?:,?\s+(?P<year>(?:19|20)\d\d))?\b")),
+    ("my", re.compile(_PREFIX + _MONTH + r",?\s+(?P<year>(?:19|20)\d\d)\b")),
     ("weekday", re.compile(_PREFIX + r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|"
                            r"Saturday|Sunday)s?\b")),
     ("yesterday", re.compile(r"\b(?P<prefix>)(?:yesterday|last night|overnight|the previous day|"
@@ -42,6 +47,13 @@ _PATTERNS = [
                        re.IGNORECASE)),
     ("year", re.compile(r"\b(?P<prefix>in|since|during|of)\s+(?P<year>(?:19|20)\d\d)\b")),
 ]
+# A sentence with none of these word beginnings and no digit holds no date expression.
+_GATE = frozenset([*(d[:3] for d in WEEKDAYS), *(m[:3] for m in MONTHS), "yes", "las", "ove", "pre",
+                   "day", "tod", "thi", "ton", "ear", "ago"])
+_DIGIT = re.compile(r"\d")
+# "GUSAU, May 16 (Wire) - ...": the dateline says when the story was filed, not the event.
+_DATELINE_END = re.compile(r"\s*(?:\([^)]{1,40}\))?\s*[-–—]\s")
+DATELINE_CHARS = 80
 _SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _SPEECH = re.compile(r"\b(?:said|says|told|announced|reported|confirmed|stated|added|claimed|"
                      r"noted|explained|warned|declared|wrote|tweeted|posted)\s+(?:\w+\s+){0,2}$",
@@ -84,6 +96,8 @@ def _resolve(kind: str, m: re.Match[str], published: date | None) -> date | None
         return _month_day(published, month, int(groups["day"]), year)
     if kind == "year":
         return date(int(groups["year"]), 1, 1)
+    if kind == "my":
+        return date(int(groups["year"]), MONTHS[groups["month"].lower().rstrip(".")], 1)
     if published is None:
         return None
     if kind == "weekday":
@@ -102,9 +116,30 @@ def _resolve(kind: str, m: re.Match[str], published: date | None) -> date | None
     return None
 
 
-def find_dates(text: str, published: date | None) -> list[DateMention]:
-    """Date expressions in `text`, in order, without overlaps."""
+def is_history(mentions: list[DateMention], published: date | None) -> bool:
+    """True when a sentence dates what it reports long before publication ("in April 2018",
+    "the September 11, 2001 attacks", "since March 2023, 300 people have been killed")."""
+    if published is None:
+        return False
+    for d in mentions:
+        if d.value is None or d.kind == "report":
+            continue
+        if d.kind == "year":
+            if d.value.year < published.year:
+                return True
+        elif (published - d.value).days > HISTORY_DAYS:
+            return True
+    return False
+
+
+def find_dates(text: str, published: date | None, starts: frozenset[str] | None = None,
+               ) -> list[DateMention]:
+    """Date expressions in `text`, in order, without overlaps (`starts`: its `word_starts`)."""
     found: list[DateMention] = []
+    if starts is None:
+        starts = word_starts(lower(text))
+    if _GATE.isdisjoint(starts) and not _DIGIT.search(text):
+        return found
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
             if any(m.start() < d.end and d.start < m.end() for d in found):
@@ -114,7 +149,8 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
                 label: DateKind = "year"
             elif prefix in ("since", "from", "began on", "started on"):
                 label = "since"
-            elif _SPEECH.search(text[max(0, m.start() - 40):m.start()]):
+            elif _SPEECH.search(text[max(0, m.start() - 40):m.start()]) or (
+                    m.start() < DATELINE_CHARS and _DATELINE_END.match(text, m.end())):
                 label = "report"
             else:
                 label = "event"

@@ -13,14 +13,15 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from importlib.resources import files
 from typing import Any
 
 import yaml
 
 from extraction.actors import PLACEHOLDER, ActorFinder, ActorMention
-from extraction.casualties import CasualtyReader, Casualties
-from extraction.dates import DateMention, find_dates
+from extraction.casualties import Casualties, CasualtyReader
+from extraction.dates import DateMention, find_dates, is_history
 from extraction.knowledge import Knowledge
 from extraction.model import Actor, Incident, Location
 from extraction.names import name_key
@@ -56,10 +57,20 @@ class _Reading:
     trigger: Trigger | None
     actors: list[ActorMention]
     places: list[PlaceMention]
-    casualties: Casualties
-    dates: list[DateMention]
+    masked: str
+    published: date | None
+    reader: CasualtyReader
     sub_event_type: str | None = None
     parties: tuple[list[ActorMention], list[ActorMention]] = ([], [])
+
+    # Counts and dates are read only for the sentences an incident uses.
+    @cached_property
+    def casualties(self) -> Casualties:
+        return self.reader.read(self.masked)
+
+    @cached_property
+    def dates(self) -> list[DateMention]:
+        return find_dates(self.sent.norm, self.published, self.sent.starts)
 
     @property
     def place(self) -> PlaceMention | None:
@@ -79,6 +90,11 @@ class _Reading:
         return None
 
     @property
+    def stated_day(self) -> date | None:
+        """The day the sentence says the event happened (not when it was reported)."""
+        return next((d.value for d in self.dates if d.kind == "event" and d.value), None)
+
+    @property
     def attacker(self) -> str | None:
         named = [a.name for a in self.parties[0] if a.name != PLACEHOLDER]
         return named[0] if named else None
@@ -94,7 +110,8 @@ class _Group:
     place: PlaceMention | None = None
     killed: int | None = None
     injured: int | None = None
-    day: date | None = None
+    day: date | None = None  # the day the text gives for the event
+    reported: date | None = None  # else the day it was reported
 
     @property
     def last_index(self) -> int:
@@ -154,12 +171,17 @@ class Extractor:
         """The incidents `text` reports, most important first."""
         if self.taxonomy.article_vetoed(text) or (title and self.taxonomy.article_vetoed(title)):
             return []
+        body = sentences(text, self.rules)
+        title_sent = Sentence.make(title, -1) if title else None
+        found = [self._trigger(s) for s in body]
+        title_found = self._trigger(title_sent) if title_sent else None
+        if all(t is None for t, _ in [*found, *([title_found] if title_found else [])]):
+            return []  # nothing happened: skip actors and places
         finder = PlaceFinder(self.knowledge.gazetteer)
-        readings = [self._read(s, finder, published) for s in sentences(text, self.rules)]
-        if title:
-            head = self._read(Sentence.make(title, -1), finder, published)
-        else:
-            head = None
+        readings = [self._read(s, t, finder, published) for s, t in zip(body, found, strict=True)]
+        head = None
+        if title_sent is not None and title_found is not None:  # the title names places too
+            head = self._read(title_sent, title_found, finder, published)
         every = [*([head] if head else []), *readings]
         context = context_countries([m for r in every for m in r.places], [])
         for r in every:
@@ -174,22 +196,27 @@ class Extractor:
 
     # -- one sentence -----------------------------------------------------------------------
 
-    def _read(self, sent: Sentence, finder: PlaceFinder, published: date | None) -> _Reading:
+    def _trigger(self, sent: Sentence) -> tuple[Trigger | None, str]:
+        """The sentence's telling trigger (None if it reports nothing) and its masked text."""
         tax = self.taxonomy
-        masked = tax.mask(sent.norm)
+        masked = tax.mask(sent.low, sent.starts)
         trigger = None
-        if not tax.sentence_vetoed(sent.norm):
-            for t in tax.triggers(masked):
+        if not tax.sentence_vetoed(sent.low, sent.starts):
+            for t in tax.triggers(masked, sent.starts):
                 if tax.blocked(masked, t) is None:
                     trigger = t if trigger is None else tax.better(trigger, t)
+        return trigger, masked
+
+    def _read(self, sent: Sentence, found_trigger: tuple[Trigger | None, str],
+              finder: PlaceFinder, published: date | None) -> _Reading:
+        trigger, masked = found_trigger
         found = self.actor_finder.find(sent)
         # A bare country name is a place unless it is the one acting or acted upon.
         named = [a for a in found if not self._country_name(sent, a)]
         places = finder.find(sent, {i for a in named for i in a.span})
         actors = [a for a in found if not self._speaker(sent, a)
                   and not (self._country_name(sent, a) and _in_place_list(sent, a.first))]
-        return _Reading(sent, trigger, actors, places, self.casualties.read(masked),
-                        find_dates(sent.norm, published))
+        return _Reading(sent, trigger, actors, places, masked, published, self.casualties)
 
     def _country_name(self, sent: Sentence, actor: ActorMention) -> bool:
         if actor.kind != "state":
@@ -216,7 +243,8 @@ class Extractor:
             targets = {w.part or "" for w in r.sent.words if w.start >= r.trigger.end}
             kinds = {a.kind for a in r.parties[1]}
             sub = self.taxonomy.resolve_generic(r.trigger.text, targets, kinds)
-        r.sub_event_type = self.taxonomy.refine(sub, r.sent.norm)
+        sub = self.taxonomy.refine(sub, r.sent.low)
+        r.sub_event_type = None if self.taxonomy.type_vetoed(sub, r.sent.low) else sub
 
     def _parties(self, r: _Reading) -> tuple[list[ActorMention], list[ActorMention]]:
         """(actor1, actor2): "by X" names the attacker; else before the trigger acts on after."""
@@ -225,9 +253,9 @@ class Extractor:
         at = next((i for i, w in enumerate(words) if w.start >= r.trigger.start), len(words))
         near = [a for a in r.actors if abs((a.first if a.first >= at else a.last) - at)
                 <= NEAR_WORDS]
-        agents = [a for a in near if a.first > 0 and words[a.first - 1].part in AGENT_WORDS
-                  or a.first > 1 and words[a.first - 2].part in AGENT_WORDS
-                  and words[a.first - 1].part in ("the", "pro", "suspected")]
+        agents = [a for a in near if (a.first > 0 and words[a.first - 1].part in AGENT_WORDS)
+                  or (a.first > 1 and words[a.first - 2].part in AGENT_WORDS
+                  and words[a.first - 1].part in ("the", "pro", "suspected"))]
         if agents:
             first = agents[:1]
             return first, [a for a in near if a is not first[0] and a.name != first[0].name]
@@ -251,7 +279,8 @@ class Extractor:
         groups: list[_Group] = []
         current: _Group | None = None
         for r in readings:
-            if r.trigger is not None and r.sub_event_type is not None:
+            if r.trigger is not None and r.sub_event_type is not None \
+                    and not is_history(r.dates, r.published):
                 target = self._continued(groups, current, r)
                 if target is None:
                     target = _Group()
@@ -285,7 +314,7 @@ class Extractor:
             return False
         if r.attacker and g.attacker and r.attacker != g.attacker:
             return False
-        day = r.event_date
+        day = r.stated_day
         if day is not None and g.day is not None and day != g.day:
             return False
         if strict:
@@ -320,12 +349,14 @@ class Extractor:
             g.injured, useful = c.injured, True
         place = r.place
         if place is not None and place.place is not None:
-            if g.place is None or g.place.place is None:
+            closer = g.place is not None and g.place.place is not None \
+                and place.place.cc == g.country and place.place.rank > g.place.place.rank
+            if g.place is None or g.place.place is None or closer:
                 g.place, useful = place, True
-            elif place.place.cc == g.country and place.place.rank > g.place.place.rank:
-                g.place, useful = place, True
-        if g.day is None and r.event_date is not None:
-            g.day = r.event_date
+        if g.day is None and r.stated_day is not None:
+            g.day = r.stated_day
+        if g.reported is None and r.event_date is not None:
+            g.reported = r.event_date
         if evidence and useful:
             g.readings.append(r)
 
@@ -338,7 +369,7 @@ class Extractor:
         specific = g.trigger is not None and g.trigger.strength >= 3
         confidence = 0.5 + 0.2 * specific + 0.15 * (location.precision != "country") \
             + 0.1 * bool(actors) + 0.05 * (g.killed is not None or g.injured is not None)
-        day = g.day or published
+        day = g.day or g.reported or published
         return Incident(
             event_type=self.taxonomy.event_type(g.sub_event_type),
             sub_event_type=g.sub_event_type,

@@ -37,7 +37,7 @@ DIRECTIONS = frozenset({"eastern", "western", "northern", "southern", "central",
 NOT_NAMES = frozenset({"the", "a", "an", "in", "at", "on", "near", "from", "for", "by", "of",
                        "and", "but", "or", "as", "after", "before", "since", "during", "while",
                        "when", "with", "to", "into", "across", "this", "that", "these", "those",
-                       "last", "early", "late", "on", "over", "under", "until", "it", "he", "she",
+                       "last", "early", "late", "over", "under", "until", "it", "he", "she",
                        "they", "we", "his", "her", "their", "its", "our", "said", "says", "also",
                        "both", "meanwhile", "elsewhere", "still", "then", "now", "additionally",
                        "however", "monday", "tuesday", "wednesday", "thursday", "friday",
@@ -45,6 +45,8 @@ NOT_NAMES = frozenset({"the", "a", "an", "in", "at", "on", "near", "from", "for"
                        "june", "july", "august", "september", "october", "november", "december",
                        *DIRECTIONS})
 SMALL_TOWN = 100_000
+MONTH_ABBREVIATIONS = frozenset({"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+                                 "oct", "nov", "dec"})
 VAGUE_NAMES = frozenset({"centre", "center", "middle", "littoral", "coast", "plateau", "capital",
                          "interior", "lakes", "islands", "coastal", "highlands", "border"})
 
@@ -83,6 +85,8 @@ def locative(sent: Sentence, first: int) -> bool:
         part = words[k].part or ""
         if part in LOCATIVE or (part == "of" and k > 0 and words[k - 1].part in PLACE_NOUNS):
             return True
+        if words[k].text[:1].isupper() and sent.text[words[k].end:words[k].end + 2] in ("'s", "’s"):
+            continue  # "in Nigeria's northwestern Zamfara state"
         if part not in DIRECTIONS and part not in ("the", "northern", "southern", "eastern",
                                                     "western", "central", "restive",
                                                     "autonomous", "occupied", "besieged"):
@@ -103,7 +107,11 @@ class PlaceFinder:
         words, out = sent.words, []
         i = 0
         while i < len(words):
-            mention = None if i in blocked else self._longest(sent, i, blocked)
+            w = words[i]
+            if i in blocked or not (w.text[:1].isupper() or w.part in PARTICLES):
+                i += 1
+                continue
+            mention = self._longest(sent, i, blocked)
             if mention is None:
                 i += 1
                 continue
@@ -141,6 +149,8 @@ class PlaceFinder:
 
     def _acceptable(self, sent: Sentence, m: PlaceMention) -> bool:
         words = sent.words
+        if m.first == m.last and (words[m.first].part or "") in MONTH_ABBREVIATIONS:
+            return False  # "30 Nov:" in a bulletin is a date, not the town of Nov
         towns_only = all(p.kind == "place" for p in m.candidates)
         key = " ".join(w.part or "" for w in words[m.first:m.last + 1])
         if towns_only and key in self.surnames:
@@ -163,10 +173,9 @@ class PlaceFinder:
             return bool(m.candidates)
         nxt = words[m.last + 1] if m.last + 1 < len(words) else None
         small = max(p.pop for p in m.candidates) < SMALL_TOWN
-        if towns_only and small and nxt is not None and _capitalised(nxt.text) \
-                and sent.linked[m.last] and not self.gaz.ids(nxt.part or ""):
-            return False
-        return True
+        # A small town's name running into another capitalised word is part of a longer name.
+        return not (towns_only and small and nxt is not None and _capitalised(nxt.text)
+                    and sent.linked[m.last] and not self.gaz.ids(nxt.part or ""))
 
     def resolve(self, mentions: list[PlaceMention], context: Counter[str]) -> None:
         """Pick each mention's place: context country first, then size and kind."""

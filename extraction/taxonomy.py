@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from extraction.names import name_key
+from extraction.patterns import compile_lower, gate, lower, word_starts
 
 GENERIC = "VIOLENCE"
 
@@ -34,12 +35,20 @@ class _TriggerRule:
     strength: int
     pattern: re.Pattern[str]
     requires: re.Pattern[str] | None
+    starts: frozenset[str] | None  # word beginnings a match needs (None: any)
 
 
 def _compile(patterns: list[str]) -> re.Pattern[str] | None:
     if not patterns:
         return None
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    return compile_lower("|".join(f"(?:{p})" for p in patterns))
+
+
+def _may_match(needed: frozenset[str] | None, text: str, starts: frozenset[str] | None) -> bool:
+    """False when no word of `text` begins as a rule needs (masking only removes words, so the
+    beginnings of the unmasked sentence may stand in for the masked one's)."""
+    return needed is None or not needed.isdisjoint(word_starts(text) if starts is None
+                                                   else starts)
 
 
 class Taxonomy:
@@ -56,48 +65,62 @@ class Taxonomy:
         self.explosion_words = frozenset(violence["explosion_words"])
         self.armed_targets = frozenset(name_key(w) for w in violence["armed_targets"])
         self.civilian_targets = frozenset(name_key(w) for w in violence["civilian_targets"])
-        self.refinements = [(frozenset(r["from"]), r["to"], re.compile(r["cue"], re.IGNORECASE))
+        self.refinements = [(frozenset(r["from"]), r["to"], compile_lower(r["cue"]))
                             for r in config.get("refinements", [])]
-        self._rules = [
-            _TriggerRule(t["sub_event_type"], int(t["strength"]),
-                         re.compile(t["pattern"], re.IGNORECASE),
-                         re.compile(t["requires"], re.IGNORECASE) if t.get("requires") else None)
-            for t in triggers
-        ]
+        self._rules = []
+        for t in triggers:
+            pattern = compile_lower(t["pattern"])
+            requires = compile_lower(t["requires"]) if t.get("requires") else None
+            self._rules.append(_TriggerRule(t["sub_event_type"], int(t["strength"]), pattern,
+                                            requires, gate(pattern)))
         self._rules.sort(key=lambda r: -r.strength)
         self._mask = _compile([t["pattern"] for t in traps if t["kind"] == "mask"])
         self._veto_sentence = _compile([t["pattern"] for t in traps
                                         if t["kind"] == "veto_sentence"])
         self._veto_article = _compile([t["pattern"] for t in traps if t["kind"] == "veto_article"])
+        self._type_vetoes = [(frozenset(t["sub_event_types"]), compile_lower(t["pattern"]))
+                             for t in traps if t["kind"] == "veto_type"]
+        self._mask_starts = gate(self._mask) if self._mask else None
+        self._veto_starts = gate(self._veto_sentence) if self._veto_sentence else None
         self._modal: dict[tuple[str, str], re.Pattern[str]] = {}
         for row in modality:
             key = (row["kind"], row["scope"])
             old = self._modal.get(key)
             combined = f"{old.pattern}|(?:{row['pattern']})" if old else f"(?:{row['pattern']})"
-            self._modal[key] = re.compile(combined, re.IGNORECASE)
+            self._modal[key] = compile_lower(combined)
         for sub in self.rank:
             if sub != GENERIC and sub not in self.event_of:
                 raise ValueError(f"taxonomy.yaml: precedence names unknown type {sub!r}")
 
     # -- sentences ------------------------------------------------------------------------
 
-    def mask(self, text: str) -> str:
-        """`text` with trap phrases blanked (same length, so offsets still hold)."""
-        if self._mask is None:
-            return text
-        return self._mask.sub(lambda m: " " * len(m.group()), text)
+    def mask(self, text: str, starts: frozenset[str] | None = None) -> str:
+        """`text` lower-cased with trap phrases blanked (same length, so offsets still hold).
 
-    def sentence_vetoed(self, text: str) -> bool:
-        return bool(self._veto_sentence and self._veto_sentence.search(text))
+        The other sentence methods expect this masked text; `starts` are its word beginnings
+        (`word_starts`) when the caller has them."""
+        low = lower(text)
+        if self._mask is None or not _may_match(self._mask_starts, low, starts):
+            return low
+        return self._mask.sub(lambda m: " " * len(m.group()), low)
+
+    def sentence_vetoed(self, text: str, starts: frozenset[str] | None = None) -> bool:
+        low = lower(text)
+        return bool(self._veto_sentence and _may_match(self._veto_starts, low, starts)
+                    and self._veto_sentence.search(low))
 
     def article_vetoed(self, text: str) -> bool:
-        return bool(self._veto_article and self._veto_article.search(text))
+        return bool(self._veto_article and self._veto_article.search(lower(text)))
 
-    def triggers(self, masked: str) -> list[Trigger]:
+    def triggers(self, masked: str, starts: frozenset[str] | None = None) -> list[Trigger]:
         """Non-overlapping triggers, stronger rules claiming their span first."""
         found: list[Trigger] = []
         taken: list[tuple[int, int]] = []
+        if starts is None:
+            starts = word_starts(masked)
         for rule in self._rules:
+            if rule.starts is not None and rule.starts.isdisjoint(starts):
+                continue
             if rule.requires is not None and not rule.requires.search(masked):
                 continue
             for m in rule.pattern.finditer(masked):
@@ -149,8 +172,14 @@ class Taxonomy:
             return "Armed clash"
         return "Attack"
 
+    def type_vetoed(self, sub_event_type: str, text: str) -> bool:
+        """True when the sentence's context rules the type out ("arrested ... for fraud")."""
+        low = lower(text)
+        return any(sub_event_type in types and pattern.search(low)
+                   for types, pattern in self._type_vetoes)
+
     def refine(self, sub_event_type: str, text: str) -> str:
         for sources, target, cue in self.refinements:
-            if sub_event_type in sources and cue.search(text):
+            if sub_event_type in sources and cue.search(lower(text)):
                 return target
         return sub_event_type

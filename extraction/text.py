@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from extraction.names import fold
+from extraction.patterns import lower, word_starts
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’](?!s\b)[^\W_]+)*|\S")
 _SEPARATORS = frozenset("-‐‑.'’")
@@ -45,7 +47,7 @@ class TextRules:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Token:
     """A word (part = folded key text), a separator inside names (part = ""), or a breaker."""
 
@@ -65,33 +67,31 @@ class Sentence:
     words: list[Token] = field(default_factory=list)
     linked: list[bool] = field(default_factory=list)  # words[i] and words[i+1] form one name
     norm: str = ""  # text with typographic quotes made plain, same length
+    low: str = ""  # `norm` lower-cased, same length
+    starts: frozenset[str] = frozenset()  # word beginnings of `low`, for rule gates
 
     @classmethod
     def make(cls, text: str, index: int) -> Sentence:
-        sent = cls(text, index, norm=text.translate(_QUOTES))
-        prev_word = -1
+        norm = text.translate(_QUOTES)
+        low = lower(norm)
+        sent = cls(text, index, norm=norm, low=low, starts=word_starts(low))
+        tokens, words, linked = sent.tokens, sent.words, sent.linked
         bridge = True
         for m in _TOKEN.finditer(text):
             tok_text = m.group()
-            if tok_text[0].isalnum():
-                part: str | None = fold(tok_text).replace("'", "").replace("’", "")
-                if tok_text == "s" and sent.tokens and sent.tokens[-1].text in ("'", "’"):
-                    part = None  # possessive 's
-            elif tok_text in _SEPARATORS:
-                part = ""
-            else:
-                part = None
+            part = _part(tok_text)
+            if tok_text == "s" and tokens and tokens[-1].text in ("'", "’"):
+                part = None  # possessive 's
             tok = Token(m.start(), m.end(), tok_text, part)
-            sent.tokens.append(tok)
+            tokens.append(tok)
             if part:
-                if prev_word >= 0:
-                    sent.linked.append(bridge)
-                sent.words.append(tok)
-                prev_word = len(sent.tokens) - 1
+                if words:
+                    linked.append(bridge)
+                words.append(tok)
                 bridge = True
             elif part is None:
                 bridge = False
-        sent.linked.append(False)
+        linked.append(False)
         return sent
 
     def ngrams(self, first: dict[str, int], max_len: int = 8) -> Iterator[tuple[int, int, str]]:
@@ -109,6 +109,14 @@ class Sentence:
                 j += 1
                 key = f"{key} {words[j].part}"
                 yield i, j, key
+
+
+@lru_cache(maxsize=65536)
+def _part(tok_text: str) -> str | None:
+    """A token's key: folded word text, "" for a separator inside a name, None otherwise."""
+    if tok_text[0].isalnum():
+        return fold(tok_text).replace("'", "").replace("’", "")
+    return "" if tok_text in _SEPARATORS else None
 
 
 def _is_label(line: str, rules: TextRules) -> bool:
