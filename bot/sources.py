@@ -280,6 +280,7 @@ def _item(entry: Any) -> FeedItem:
     )
     text = _text(html)
     stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+    published: datetime | None
     if stamp:  # feedparser
         published = datetime.fromtimestamp(calendar.timegm(stamp), UTC)
     else:  # fastfeedparser: ISO 8601 strings

@@ -147,9 +147,9 @@ def paragraphs(text: str, rules: TextRules) -> list[str]:
     return out
 
 
-def split_sentences(paragraph: str, rules: TextRules) -> list[str]:
-    """Cut a paragraph at sentence ends, not after abbreviations or initials."""
-    out = []
+def sentence_starts(paragraph: str, rules: TextRules) -> list[int]:
+    """Where sentences begin in a paragraph: not after abbreviations or initials."""
+    out = [len(paragraph) - len(paragraph.lstrip())]
     start = 0
     for m in _BOUNDARY.finditer(paragraph):
         before = paragraph[start:m.start() + 1]
@@ -157,20 +157,14 @@ def split_sentences(paragraph: str, rules: TextRules) -> list[str]:
         word = last.group(1).lstrip("\"“‘(").rstrip(".").lower() if last else ""
         if paragraph[m.start()] == "." and (word in rules.abbreviations or len(word) == 1):
             continue
-        piece = paragraph[start:m.end()].strip()
-        if piece:
-            out.append(piece)
         start = m.end()
-    tail = paragraph[start:].strip()
-    if tail:
-        out.append(tail)
+        if start < len(paragraph):
+            out.append(start)
     return out
 
 
-def sentences(text: str, rules: TextRules) -> list[Sentence]:
-    """All sentences of an article, numbered in reading order."""
-    out: list[Sentence] = []
-    for para in paragraphs(text, rules):
-        for piece in split_sentences(para, rules):
-            out.append(Sentence.make(piece, len(out)))
-    return out
+def split_sentences(paragraph: str, rules: TextRules) -> list[str]:
+    """The sentences of a paragraph."""
+    starts = sentence_starts(paragraph, rules)
+    pieces = (paragraph[a:b] for a, b in zip(starts, [*starts[1:], len(paragraph)], strict=True))
+    return [p.strip() for p in pieces if p.strip()]

@@ -70,7 +70,7 @@ def test_history_with_an_old_date_is_not_an_incident(extractor: Extractor) -> No
 
 @pytest.fixture(scope="module")
 def casualties(extractor: Extractor) -> CasualtyReader:
-    return extractor.casualties
+    return extractor.reader.casualties
 
 
 @pytest.mark.parametrize(("text", "killed", "injured"), [
@@ -202,3 +202,33 @@ def test_every_incident_keeps_evidence_and_confidence(extractor: Extractor) -> N
     assert incident.sub_event_type == "Suicide bomb"
     assert incident.event_type == "Explosions/Remote violence"
     assert incident.evidence and 0 < incident.confidence <= 1
+
+
+# -- the spaCy pipeline -----------------------------------------------------------------------
+
+def test_a_blank_spacy_pipeline_cuts_sentences_with_the_projects_rules() -> None:
+    import spacy
+
+    import extraction.pipeline  # noqa: F401  (registers the components)
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sitrep_sentences")
+    doc = nlp("Gen. Ali Musa said troops left the base at 6 a.m. on Monday. Nobody was hurt.\n\n"
+              "A headline without a full stop\n\nThe next story begins here.")
+    assert [s.text.strip() for s in doc.sents] == [
+        "Gen. Ali Musa said troops left the base at 6 a.m. on Monday.",
+        "Nobody was hurt.",
+        "A headline without a full stop",
+        "The next story begins here.",
+    ]
+
+
+def test_the_incident_component_fills_the_document(extractor: Extractor) -> None:
+    assert extractor.nlp.pipe_names == ["sitrep_sentences", "sitrep_incidents"]
+    doc = extractor.nlp.make_doc("Gunmen killed four farmers in Kaduna State on Monday.")
+    doc._.published = PUBLISHED
+    for _, component in extractor.nlp.pipeline:
+        doc = component(doc)
+    [incident] = doc._.incidents
+    assert (incident.sub_event_type, incident.killed) == ("Attack", 4)
+    assert incident.location.country_code == "NGA" and incident.date == "2024-03-11"
