@@ -46,6 +46,12 @@ class Settings(BaseSettings):
         "https://api.telegram.org/bot", validation_alias=_env("TELEGRAM_API_URL")
     )
     telegram_webhook_url: str | None = Field(None, validation_alias=_env("TELEGRAM_WEBHOOK_URL"))
+    telegram_webhook_listen: str = Field(
+        "127.0.0.1", validation_alias=_env("TELEGRAM_WEBHOOK_LISTEN")
+    )
+    telegram_webhook_port: int = Field(
+        8443, ge=1, le=65535, validation_alias=_env("TELEGRAM_WEBHOOK_PORT")
+    )
     telegram_webhook_secret: str | None = Field(
         None, validation_alias=_env("TELEGRAM_WEBHOOK_SECRET")
     )
