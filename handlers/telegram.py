@@ -84,8 +84,11 @@ Run = Callable[[Update, str], Awaitable[None]]  # a command: the update and the 
 class ChatRateLimiter(AIORateLimiter):
     """PTB's AIORateLimiter (overall, per group) plus about one message a second per private chat.
 
-    A `RetryAfter` from Telegram pauses every request and is retried `max_retries` times in place;
-    past that it reaches the caller, and delivery retries it later.
+    The overall limit is paced, one message every 1/29.5 s, rather than a bucket of 30 a second:
+    Telegram counts any one-second window, and a full bucket's burst after a quiet spell followed
+    by the steady rate overruns it and draws 429s. A `RetryAfter` from Telegram pauses every
+    request and is retried `max_retries` times in place; past that it reaches the caller, and
+    delivery retries it later.
     """
 
     __slots__ = ("_private_limiters", "_private_max_rate", "_private_time_period")
@@ -93,8 +96,8 @@ class ChatRateLimiter(AIORateLimiter):
     def __init__(
         self,
         *,
-        overall_max_rate: float = 30,
-        overall_time_period: float = 1,
+        overall_max_rate: float = 1,
+        overall_time_period: float = 1 / 29.5,
         group_max_rate: float = 20,
         group_time_period: float = 60,
         private_max_rate: float = 1,
