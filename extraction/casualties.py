@@ -68,6 +68,9 @@ class CasualtyReader:
             return compile_lower(pattern), leading
 
         self.killed = [build(p) for p in config["killed"]]
+        second = num.replace("?P<num>", "?P<num2>")
+        self.killed_sum = build(config["killed_sum"].replace("{NUM2}", second))[0] \
+            if config.get("killed_sum") else None
         self.injured = [build(p) for p in config["injured"]]
         # A number phrase starts with one of these words or a digit: patterns that open with
         # {NUM} are tried only where such a word starts, not at every character.
@@ -126,10 +129,22 @@ class CasualtyReader:
                     best = value
         return best
 
+    def _sum(self, text: str) -> int:
+        """The largest "N of one side and M of the other were killed" total."""
+        best = 0
+        assert self.killed_sum is not None
+        for m in self.killed_sum.finditer(text):
+            a, b = self.parse_number(m.group("num")), self.parse_number(m.group("num2"))
+            if a is not None and b is not None:
+                best = max(best, a + b)
+        return best
+
     def read(self, text: str) -> Casualties:
         """Killed and injured counts stated in `text` (quotes already made plain)."""
         plain = lower(text).replace('"', " ")
         killed = self._max(self.killed, plain) if self.killed_gate.search(plain) else None
+        if killed is not None and self.killed_sum is not None:
+            killed = max(killed, self._sum(plain))
         injured = self._max(self.injured, plain) if self.injured_gate.search(plain) else None
         if self.none_both.search(plain):
             killed = 0 if killed is None else killed

@@ -187,7 +187,8 @@ class IncidentReader:
         if title_sent is not None and title_found is not None:  # the title names places too
             head = self._read(title_sent, title_found, finder, published)
         every = [*([head] if head else []), *readings]
-        context = context_countries([m for r in every for m in r.places], [])
+        context = context_countries([m for r in every for m in r.places],
+                                    [cc for r in every for cc in self._actor_countries(r)])
         for r in every:
             finder.resolve(r.places, context)
             self._settle_type(r)
@@ -222,6 +223,13 @@ class IncidentReader:
                   and not (self._country_name(sent, a) and _in_place_list(sent, a.first))]
         return _Reading(sent, trigger, actors, places, masked, published, self.casualties)
 
+    @staticmethod
+    def _actor_countries(r: _Reading) -> list[str]:
+        """Countries the sentence's actors belong to ("Nigerian troops", "Arakan Army"), for
+        telling which country an article is about; country names count as places already."""
+        named = {i for m in r.places for i in range(m.first, m.last + 1)}
+        return [a.country for a in r.actors if a.country and a.first not in named]
+
     def _country_name(self, sent: Sentence, actor: ActorMention) -> bool:
         if actor.kind != "state":
             return False
@@ -244,7 +252,12 @@ class IncidentReader:
         r.parties = self._parties(r)
         sub = r.trigger.sub_event_type
         if sub == GENERIC:
-            targets = {w.part or "" for w in r.sent.words if w.start >= r.trigger.end}
+            # Who was hit stands after the verb, or before it in the passive ("were shot").
+            at = r.trigger.start
+            behind = self._passive(r, next((i for i, w in enumerate(r.sent.words)
+                                            if w.start >= at), len(r.sent.words)))
+            targets = {w.part or "" for w in r.sent.words
+                       if (w.end <= at if behind else w.start >= r.trigger.end)}
             kinds = {a.kind for a in r.parties[1]}
             sub = self.taxonomy.resolve_generic(r.trigger.text, targets, kinds)
         sub = self.taxonomy.refine(sub, r.sent.low)
@@ -321,6 +334,8 @@ class IncidentReader:
         day = r.stated_day
         if day is not None and g.day is not None and day != g.day:
             return False
+        if r.sub_event_type != g.sub_event_type and self.taxonomy.new_item(r.sent.text):
+            return False  # "Same day: IED struck ..." opens a bulletin's next item
         if strict:
             return bool(countries) and g.country in countries \
                 and r.sub_event_type == g.sub_event_type

@@ -22,6 +22,9 @@ from extraction.names import name_key
 logger = logging.getLogger(__name__)
 
 AreaKind = Literal["country", "region", "admin1"]
+ADMIN_SUFFIXES = frozenset({"oblast", "province", "governorate", "region", "state", "krai",
+                            "county", "prefecture", "department", "district", "division",
+                            "city", "municipality", "territory", "republic", "raion"})
 _PROXY_NAME = re.compile(r"^(?P<patron>.+)-backed (militias|groups|forces|fighters)$")
 
 
@@ -211,6 +214,10 @@ class Knowledge:
         if key in self.macro:
             return self.macro[key]
         places = [p for p in gaz.lookup(key) if p.kind != "place"]
+        head, _, last = key.rpartition(" ")
+        if not places and head and last in ADMIN_SUFFIXES:
+            # "Kharkiv Oblast", "Bagmati Province": the unit's name without its kind.
+            places = [p for p in gaz.lookup(head) if p.kind in ("admin1", "region")]
         if places:
             return self._place_area(places)
         if key in gaz.demonyms:

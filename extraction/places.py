@@ -28,7 +28,8 @@ PLACE_NOUNS = frozenset({"town", "city", "village", "region", "province", "state
                          "department", "oblast", "prefecture", "neighbourhood", "neighborhood",
                          "camp", "territory", "villages", "towns", "cities", "regions"})
 ADMIN_WORDS = frozenset({"province", "state", "governorate", "region", "oblast", "district",
-                         "county", "department", "prefecture", "provinces", "states", "regions"})
+                         "county", "department", "prefecture", "provinces", "states", "regions",
+                         "dept", "prov", "dist", "regency", "raion", "wilaya", "circle"})
 DIRECTIONS = frozenset({"eastern", "western", "northern", "southern", "central", "northeastern",
                         "northwestern", "southeastern", "southwestern", "north", "south", "east",
                         "west", "northeast", "northwest", "southeast", "southwest", "upper",
@@ -45,10 +46,18 @@ NOT_NAMES = frozenset({"the", "a", "an", "in", "at", "on", "near", "from", "for"
                        "june", "july", "august", "september", "october", "november", "december",
                        *DIRECTIONS})
 SMALL_TOWN = 100_000
+# A town below this size, in a country the article gives no other sign of, is taken for a
+# namesake of the place meant (big cities name their country in the article's context).
+NAMESAKE_POPULATION = 1_000_000
 MONTH_ABBREVIATIONS = frozenset({"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
                                  "oct", "nov", "dec"})
 VAGUE_NAMES = frozenset({"centre", "center", "middle", "littoral", "coast", "plateau", "capital",
                          "interior", "lakes", "islands", "coastal", "highlands", "border"})
+# "the village of Mbau", "Kabaro village": a settlement named by a word the gazetteer may lack.
+SETTLEMENT_NOUNS = frozenset({"village", "town", "township", "locality", "hamlet", "settlement",
+                              "commune", "city"})
+MAX_UNKNOWN_WORDS = 3
+UNKNOWN = -1  # id of a place the gazetteer does not have, named by a settlement noun
 
 
 @dataclass
@@ -112,13 +121,64 @@ class PlaceFinder:
                 i += 1
                 continue
             mention = self._longest(sent, i, blocked)
-            if mention is None:
-                i += 1
-                continue
-            if self._acceptable(sent, mention):
+            run = self._run(sent, i, blocked)
+            if run > (mention.last if mention else i) and (
+                    self._cued(sent, i, run) or self._admin_after(sent, run)):
+                # "Nyaung Pin Thar village", "Mayo-Sava department": the whole run is one
+                # name the gazetteer lacks; a known name inside it is not the place meant.
+                mention = self._settlement(sent, i, run)
+                if mention is None:
+                    i = run + 1
+                    continue
+                out.append(mention)
+            elif mention is None:
+                mention = self._settlement(sent, i, i)
+                if mention is None:
+                    i += 1
+                    continue
+                out.append(mention)
+            elif self._acceptable(sent, mention):
+                mention.extra["settlement"] = self._cued(sent, mention.first, mention.last)
                 out.append(mention)
             i = mention.last + 1
         return out
+
+    @staticmethod
+    def _run(sent: Sentence, i: int, blocked: set[int]) -> int:
+        """Last word of the capitalised name starting at word i (settlement nouns excluded)."""
+        words, j = sent.words, i
+        while j + 1 < len(words) and j - i + 1 < MAX_UNKNOWN_WORDS and sent.linked[j] \
+                and j + 1 not in blocked and _capitalised(words[j + 1].text) \
+                and words[j + 1].part not in SETTLEMENT_NOUNS \
+                and words[j + 1].part not in ADMIN_WORDS:
+            j += 1
+        return j
+
+    @staticmethod
+    def _admin_after(sent: Sentence, last: int) -> bool:
+        words = sent.words
+        return last + 1 < len(words) and words[last + 1].part in ADMIN_WORDS
+
+    @staticmethod
+    def _cued(sent: Sentence, first: int, last: int) -> bool:
+        """"village of X", "X village": the name is a settlement's."""
+        words = sent.words
+        nxt = words[last + 1].part if last + 1 < len(words) else ""
+        return nxt in SETTLEMENT_NOUNS or (
+            first > 1 and words[first - 1].part == "of"
+            and words[first - 2].part in SETTLEMENT_NOUNS)
+
+    def _settlement(self, sent: Sentence, i: int, j: int) -> PlaceMention | None:
+        """Words i..j as a name the gazetteer lacks, kept when a settlement noun names it."""
+        words = sent.words
+        if not _capitalised(words[i].text) or (words[i].part or "") in NOT_NAMES:
+            return None
+        if i == 0 or not self._cued(sent, i, j) or not (locative(sent, i) or (
+                i > 1 and words[i - 1].part == "of")):
+            return None
+        start, end = words[i].start, words[j].end
+        return PlaceMention(i, j, start, end, sent.text[start:end], [], True,
+                            sentence=sent.index, extra={"settlement": True})
 
     def _longest(self, sent: Sentence, i: int, blocked: set[int]) -> PlaceMention | None:
         words = sent.words
@@ -178,9 +238,43 @@ class PlaceFinder:
                     and sent.linked[m.last] and not self.gaz.ids(nxt.part or ""))
 
     def resolve(self, mentions: list[PlaceMention], context: Counter[str]) -> None:
-        """Pick each mention's place: context country first, then size and kind."""
-        for m in mentions:
+        """Pick each mention's place: a region or country named in the same sentence first,
+        then the article's countries, then size and kind. A small town of a country the
+        article never names is a namesake: the mention stays unresolved (or, when a
+        settlement noun names it, becomes a place of the sentence's region)."""
+        towns = [m for m in mentions if m.candidates
+                 and all(p.kind == "place" for p in m.candidates)]
+        areas = [m for m in mentions if m.candidates and m not in towns]
+        for m in areas:
             m.place = max(m.candidates, key=lambda p: self._score(p, m, context))
+        near = [m.place for m in areas if m.place is not None]
+        regions = {(p.cc, p.admin1 or p.name) for p in near if p.kind in ("admin1", "region")}
+        named = {p.cc for p in near}
+        for m in towns:
+            kept = [p for p in m.candidates if not self._namesake(p, context, named)]
+            if kept:
+                m.place = max(kept, key=lambda p: self._score(p, m, context)
+                              + 20.0 * ((p.cc, p.admin1) in regions) + 5.0 * (p.cc in named))
+        for m in mentions:
+            if m.place is None and m.extra.get("settlement"):
+                m.place = self._unknown(m, near, context)
+
+    @staticmethod
+    def _namesake(p: Place, context: Counter[str], named: set[str | None]) -> bool:
+        return bool(context) and p.pop < NAMESAKE_POPULATION and p.cc not in named \
+            and not context.get(p.cc or "")
+
+    def _unknown(self, m: PlaceMention, near: list[Place], context: Counter[str],
+                 ) -> Place | None:
+        """A place the gazetteer lacks, in the region or country the sentence names."""
+        area = next((p for p in near if p.kind in ("admin1", "region")), None) \
+            or next((p for p in near if p.kind == "country"), None)
+        if area is None and context:
+            area = self.gaz.country(context.most_common(1)[0][0])
+        if area is None or area.cc is None:
+            return None
+        admin1 = None if area.kind == "country" else (area.admin1 or area.name)
+        return Place(UNKNOWN, m.surface, "place", area.cc, admin1, area.lat, area.lon, 0)
 
     @staticmethod
     def _score(p: Place, m: PlaceMention, context: Counter[str]) -> float:
@@ -193,10 +287,21 @@ class PlaceFinder:
 
 def context_countries(mentions: list[PlaceMention], demonym_countries: list[str],
                       ) -> Counter[str]:
-    """How often the article names each country unambiguously (places and demonyms)."""
+    """How often the article names each country unambiguously: countries, regions and big
+    towns, demonyms and actors' countries. Small towns count only when nothing else does:
+    many share their name with a town elsewhere."""
     counts: Counter[str] = Counter(demonym_countries)
+    weak: Counter[str] = Counter()
     for m in mentions:
         countries = m.countries
         if len(countries) == 1:
-            counts[next(iter(countries))] += 1
-    return counts
+            cc = next(iter(countries))
+            small = all(p.kind == "place" and p.pop < SMALL_TOWN for p in m.candidates)
+            (weak if small else counts)[cc] += 1
+        elif countries:
+            # "London": the capital of millions, not the towns of thousands named after it.
+            ranked = sorted(m.candidates, key=lambda p: -p.pop)
+            top, rest = ranked[0], [p.pop for p in ranked[1:] if p.cc != ranked[0].cc]
+            if top.cc and top.pop >= SMALL_TOWN and top.pop >= 10 * max(rest, default=0):
+                counts[top.cc] += 1
+    return counts or weak

@@ -67,6 +67,8 @@ class Taxonomy:
         self.civilian_targets = frozenset(name_key(w) for w in violence["civilian_targets"])
         self.refinements = [(frozenset(r["from"]), r["to"], compile_lower(r["cue"]))
                             for r in config.get("refinements", [])]
+        item = config.get("new_item")
+        self._new_item = re.compile(item) if item else None
         self._rules = []
         for t in triggers:
             pattern = compile_lower(t["pattern"])
@@ -177,6 +179,10 @@ class Taxonomy:
         low = lower(text)
         return any(sub_event_type in types and pattern.search(low)
                    for types, pattern in self._type_vetoes)
+
+    def new_item(self, text: str) -> bool:
+        """True for a sentence that opens a bulletin's next item ("Same day: ...")."""
+        return bool(self._new_item and self._new_item.match(text))
 
     def refine(self, sub_event_type: str, text: str) -> str:
         for sources, target, cue in self.refinements:

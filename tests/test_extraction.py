@@ -232,3 +232,81 @@ def test_the_incident_component_fills_the_document(extractor: Extractor) -> None
     [incident] = doc._.incidents
     assert (incident.sub_event_type, incident.killed) == ("Attack", 4)
     assert incident.location.country_code == "NGA" and incident.date == "2024-03-11"
+
+
+# -- places the gazetteer lacks or shares with other countries --------------------------------
+
+def test_village_missing_from_the_gazetteer_takes_the_sentences_region(
+        extractor: Extractor) -> None:
+    incident = one(extractor, "Gunmen killed four farmers in Kurmin Dodo village in Katsina "
+                              "state, Nigeria, on Monday.")
+    assert incident.location.country_code == "NGA"
+    assert incident.location.admin1 == "Katsina"
+    assert incident.location.place == "Kurmin Dodo"
+
+
+def test_small_namesake_abroad_gives_way_to_the_articles_country(extractor: Extractor) -> None:
+    incident = one(extractor, "Bandits abducted 12 passengers near Maro village in Kaduna "
+                              "state, Nigeria, on Sunday.")
+    assert incident.location.country_code == "NGA"
+    assert incident.location.admin1 == "Kaduna"
+
+
+def test_region_named_with_its_kind_is_the_same_area(extractor: Extractor) -> None:
+    knowledge = extractor.knowledge
+    with_kind, bare = knowledge.area("Kharkiv Oblast"), knowledge.area("Kharkiv")
+    assert with_kind is not None and bare is not None
+    assert with_kind.name == bare.name
+
+
+# -- sub-event types --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("Militants stormed a bus station in Quetta, Pakistan, on Tuesday, taking 20 passengers "
+     "hostage.", "Abduction/forced disappearance"),
+    ("A student was picked up from his room in Turbat, Pakistan, by men in plain clothes on "
+     "Monday and his whereabouts remain unknown.", "Abduction/forced disappearance"),
+    ("Russian drones dropped munitions filled with an irritant gas on Ukrainian positions near "
+     "Kupiansk, Ukraine, on Sunday.", "Chemical weapon"),
+    ("The rebels said on Saturday they had captured the army's regional command headquarters "
+     "in Lashio, Myanmar.", "Non-state actor overtakes territory"),
+    ("Five construction workers were shot dead by armed separatists in Papua, Indonesia, "
+     "on Friday.", "Attack"),
+])
+def test_sub_event_type_rules(extractor: Extractor, text: str, sub_event_type: str) -> None:
+    assert one(extractor, text).sub_event_type == sub_event_type
+
+
+def test_bulletin_items_are_separate_incidents(extractor: Extractor) -> None:
+    found = extract(extractor, "MALI | Mopti | 3 Mar: JNIM fighters ambushed an army patrol "
+                               "near Djenne. Same day: an IED struck a truck on the road north "
+                               "of Djenne.")
+    assert [i.sub_event_type for i in found] == ["Armed clash", "Remote explosive/landmine/IED"]
+    assert {i.location.country_code for i in found} == {"MLI"}
+
+
+@pytest.mark.parametrize("text", [
+    "The central bank in Brasilia launched an 'attack' on inflation on Wednesday.",
+    "A hospital in Leeds was hit by a ransomware attack on Monday.",
+    "A court in Paris convicted eight men over the 2016 truck attack in Nice.",
+    "A rocket carrying 20 internet satellites lifted off from Florida on Tuesday.",
+])
+def test_more_traps(extractor: Extractor, text: str) -> None:
+    assert extract(extractor, text) == []
+
+
+@pytest.mark.parametrize(("text", "killed"), [
+    ("Militants attacked an army base in Borno, Nigeria, on Saturday; 20 insurgents and "
+     "4 soldiers died.", 24),
+    ("An attack by gunmen on a village in Mopti, Mali, on Sunday caused the death of "
+     "15 civilians.", 15),
+])
+def test_casualty_phrasings(extractor: Extractor, text: str, killed: int) -> None:
+    assert one(extractor, text).killed == killed
+
+
+@pytest.mark.parametrize("text", ["The rockets caused no damage or casualties.",
+                                  "No one was injured in the attack."])
+def test_no_casualties_sets_both_counts_to_zero(casualties: CasualtyReader, text: str) -> None:
+    counts = casualties.read(text)
+    assert (counts.killed, counts.injured) == (0, 0)
