@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from bot.models import StoredIncident, utcnow
@@ -125,4 +128,98 @@ def render_plain(view: AlertView) -> str:
     if view.delay:
         sources += f" · {view.delay}"
     lines.append(sources)
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateNote:
+    """A material change to an incident already alerted, told in a short threaded update."""
+
+    killed: int | None = None  # the new death toll, when it rose
+    killed_was: int | None = None
+    place: str | None = None  # the new place, when a report placed the incident (better)
+    place_was: str | None = None
+    sources: int = 1
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: str) -> UpdateNote:
+        return cls(**json.loads(raw))
+
+    @property
+    def material(self) -> bool:
+        """Worth a threaded update (deaths rose, the place became known); else edit only."""
+        return self.killed is not None or self.place is not None
+
+    def changes(self) -> list[str]:
+        """The changes in words, most important first."""
+        lines = []
+        if self.killed is not None:
+            was = f" (was {self.killed_was})" if self.killed_was else ""
+            lines.append(f"Death toll now {self.killed}{was}")
+        if self.place is not None:
+            lines.append(f"Now placed in {self.place}")
+        return lines
+
+
+def render_update_plain(note: UpdateNote) -> str:
+    return "Update: " + "; ".join(note.changes()) + f" · {note.sources} sources"
+
+
+@dataclass(frozen=True, slots=True)
+class CatchUpView:
+    """Alerts that waited too long, folded into one message for a chat: counts and the top few."""
+
+    total: int
+    killed: int
+    by_country: list[tuple[str, int]]
+    top: list[AlertView]  # most severe first
+
+    TOP = 5
+
+    @classmethod
+    def build(cls, incidents: Sequence[StoredIncident], now: datetime | None = None) -> CatchUpView:
+        ranked = sorted(
+            incidents,
+            key=lambda s: (severity(s.incident), s.incident.killed or 0, s.first_seen),
+            reverse=True,
+        )
+        countries = Counter(s.incident.location.country or "unknown place" for s in incidents)
+        return cls(
+            total=len(incidents),
+            killed=sum(s.incident.killed or 0 for s in incidents),
+            by_country=countries.most_common(),
+            top=[AlertView.build(s, now) for s in ranked[: cls.TOP]],
+        )
+
+    @property
+    def headline(self) -> str:
+        noun = "incident" if self.total == 1 else "incidents"
+        return f"While sitrep was away: {self.total} {noun} matching your filters"
+
+    @property
+    def counts(self) -> str:
+        countries = ", ".join(f"{c} {n}" for c, n in self.by_country[:8])
+        killed = f"{self.killed} killed · " if self.killed else ""
+        return killed + countries
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.top)
+
+
+def catch_up_line(view: AlertView) -> str:
+    """One folded incident in one line: what, where, casualties, source."""
+    facts = "; ".join(f for f in (view.casualties, view.date) if f)
+    line = f"{view.sub_event_type}, {view.place}" + (f" ({facts})" if facts else "")
+    return f"{line} — {view.source}"
+
+
+def render_catch_up_plain(view: CatchUpView) -> str:
+    lines = [view.headline, view.counts]
+    lines += [f"{PLAIN_MARKS[v.severity]} {catch_up_line(v)}" for v in view.top]
+    if view.more:
+        lines.append(f"… and {view.more} more (/latest lists them)")
     return "\n".join(lines)

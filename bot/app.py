@@ -20,7 +20,7 @@ from bot.leader import Leadership
 from bot.metrics import Metrics, health_app, serve_health
 from bot.models import Chat, Source
 from bot.poller import Poller, PollOutcome, PollSettings
-from bot.scheduler import build_scheduler
+from bot.scheduler import build_scheduler, take_over
 from bot.settings import Settings
 from bot.sources import new_http_client
 from bot.store import Store, connect
@@ -64,7 +64,15 @@ async def open_runtime(
             new_http_client(timeout=settings.fetch_timeout, user_agent=settings.user_agent)
         )
         metrics = Metrics()
-        delivery = Delivery(store, transports, metrics=metrics)
+        catch_up = settings.catchup_minutes
+        delivery = Delivery(
+            store,
+            transports,
+            concurrency=settings.delivery_concurrency,
+            claim_idle=settings.claim_idle_seconds,
+            metrics=metrics,
+            catch_up_after=timedelta(minutes=catch_up) if catch_up else None,
+        )
         await delivery.start()
         poller = Poller(
             store=store,
@@ -142,7 +150,7 @@ async def serve(
             stack.callback(scheduler.shutdown, wait=False)
             leadership = Leadership(
                 runtime.store,
-                on_gain=scheduler.resume,
+                on_gain=partial(take_over, scheduler),
                 on_loss=scheduler.pause,
                 lease_seconds=settings.lease_seconds,
             )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rapidfuzz import fuzz
 
+from bot.alerts import UpdateNote, place_words
 from bot.models import SourceReport, StoredIncident
 from extraction.model import Incident
 
@@ -15,7 +18,12 @@ def _compatible(a: str | None, b: str | None) -> bool:
 
 
 def same_incident(a: Incident, b: Incident) -> bool:
-    """Same type family, compatible place and date, and shared actors or similar wording."""
+    """Same type family, compatible place (and, through the candidates, date), and one more sign:
+    the same sub-event type with a shared actor or the same town, or similar wording.
+
+    Outlets name the parties differently ("Iran-backed militia", "militia fighters"), so actors
+    only ever add evidence; they never keep two reports apart on their own.
+    """
     if a.event_type != b.event_type:
         return False
     la, lb = a.location, b.location
@@ -23,14 +31,15 @@ def same_incident(a: Incident, b: Incident) -> bool:
         return False
     if not (_compatible(la.admin1, lb.admin1) and _compatible(la.place, lb.place)):
         return False
+    similar = fuzz.token_set_ratio(a.summary, b.summary) >= SIMILAR_TEXT
+    if a.sub_event_type != b.sub_event_type:
+        return similar
     actors_a = {x.name for x in a.actors if x.role != "associated"}
     actors_b = {x.name for x in b.actors if x.role != "associated"}
-    if actors_a and actors_b and not actors_a & actors_b:
-        return False
-    same_sub = a.sub_event_type == b.sub_event_type
-    similar = fuzz.token_set_ratio(a.summary, b.summary) >= SIMILAR_TEXT
-    specific_place = la.place is not None and la.place == lb.place
-    return (same_sub and (bool(actors_a & actors_b) or specific_place)) or similar
+    same_place = (la.place or la.admin1) is not None and (la.place, la.admin1) == (
+        lb.place, lb.admin1
+    )
+    return bool(actors_a & actors_b) or same_place or similar
 
 
 def merge_report(stored: StoredIncident, incident: Incident, report: SourceReport) -> bool:
@@ -51,3 +60,41 @@ def merge_report(stored: StoredIncident, incident: Incident, report: SourceRepor
         known.location = incident.location
         changed = True
     return changed
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """What an incident's alert shows that a later report can change."""
+
+    sources: int
+    killed: int | None
+    injured: int | None
+    place: str
+    precise: bool  # the place names a town or an admin region, not just a country
+
+    @classmethod
+    def of(cls, stored: StoredIncident) -> Shown:
+        loc = stored.incident.location
+        return cls(
+            sources=len({r.source for r in stored.reports}),
+            killed=stored.incident.killed,
+            injured=stored.incident.injured,
+            place=place_words(stored.incident),
+            precise=bool(loc.place or loc.admin1),
+        )
+
+
+def revision(before: Shown, after: Shown) -> UpdateNote | None:
+    """How a merge changed the alert: None if it shows the same, else what a threaded update
+    should say (an `UpdateNote` without changes when the alert only needs editing)."""
+    if before == after:
+        return None
+    rose = after.killed is not None and after.killed > (before.killed or 0)
+    placed = after.place != before.place and after.precise
+    return UpdateNote(
+        killed=after.killed if rose else None,
+        killed_was=before.killed if rose else None,
+        place=after.place if placed else None,
+        place_was=before.place if placed else None,
+        sources=after.sources,
+    )

@@ -61,6 +61,7 @@ class StoredIncident:
     reports: list[SourceReport]
     first_seen: str  # ISO 8601, when sitrep first read a report of it
     published: str | None  # ISO 8601 of the first report
+    version: int = 1  # raised whenever a later report changes what the alert shows
 
     @property
     def first_seen_at(self) -> datetime:
@@ -74,6 +75,7 @@ class StoredIncident:
                 "reports": [r.to_dict() for r in self.reports],
                 "first_seen": self.first_seen,
                 "published": self.published,
+                "version": self.version,
             },
             ensure_ascii=False,
             separators=(",", ":"),
@@ -88,6 +90,7 @@ class StoredIncident:
             reports=[SourceReport(**r) for r in data["reports"]],
             first_seen=data["first_seen"],
             published=data.get("published"),
+            version=int(data.get("version", 1)),
         )
 
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import httpx
 
 from bot.articles import fetch_article_text
-from bot.clustering import merge_report, same_incident
+from bot.clustering import Shown, merge_report, revision, same_incident
 from bot.delivery import Delivery
 from bot.match import match_subscribers
 from bot.models import Chat, FeedItem, Source, SourceReport, StoredIncident, utcnow
@@ -194,8 +194,7 @@ class Poller:
         )
         for known in candidates:
             if same_incident(known.incident, incident):
-                if merge_report(known, incident, report):
-                    await self.store.update_incident(known)
+                await self._merge(known, incident, report)
                 return known, False
         incident_id = hashlib.blake2b(
             f"{item.id}|{index}|{incident.sub_event_type}".encode(), digest_size=10
@@ -210,3 +209,15 @@ class Poller:
         await self.store.save_incident(stored)
         await self.store.add_to_cluster(country, day, incident_id)
         return stored, True
+
+    async def _merge(self, known: StoredIncident, incident: Incident, report: SourceReport) -> None:
+        """Fold a report into a known incident; alerts already sent are edited if it shows."""
+        before = Shown.of(known)
+        if not merge_report(known, incident, report):
+            return
+        note = revision(before, Shown.of(known))
+        if note is not None:
+            known.version += 1
+        await self.store.update_incident(known)
+        if note is not None:
+            await self.delivery.revise(known, note)

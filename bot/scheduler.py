@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -31,7 +31,21 @@ def build_scheduler(
             max_instances=1,
             coalesce=True,
             misfire_grace_time=source.interval,
-            # Spread the first polls over a few seconds instead of fetching everything at once.
-            next_run_time=start + timedelta(seconds=1 + (index % 20) * 0.25),
+            next_run_time=_first_run(start, index),
         )
     return scheduler
+
+
+def take_over(scheduler: AsyncIOScheduler) -> None:
+    """This instance now holds the scheduler lease: resume, and poll every source soon. Which
+    polls ran before is unknown: the previous holder may have died in the middle of them, or this
+    instance's own polls failed while Redis was away."""
+    scheduler.resume()
+    start = utcnow()
+    for index, job in enumerate(scheduler.get_jobs()):
+        job.modify(next_run_time=_first_run(start, index))
+
+
+def _first_run(start: datetime, index: int) -> datetime:
+    # Spread the first polls over a few seconds instead of fetching everything at once.
+    return start + timedelta(seconds=1 + (index % 20) * 0.25)

@@ -68,10 +68,19 @@ class Settings(BaseSettings):
     )
     metrics_host: str = Field("127.0.0.1", validation_alias=_env("SITREP_METRICS_HOST"))
     lease_seconds: float = Field(15.0, gt=0, validation_alias=_env("SITREP_LEASE_SECONDS"))
+    delivery_concurrency: int = Field(
+        32, ge=1, le=1000, validation_alias=_env("SITREP_DELIVERY_CONCURRENCY")
+    )
+    # How long an outbox entry stays with a worker that took it before another worker (or the
+    # same one, restarted) reclaims it: longer than any one send with its in-place retries.
+    claim_idle_seconds: float = Field(
+        60.0, gt=0, validation_alias=_env("SITREP_CLAIM_IDLE_SECONDS")
+    )
     backfill_hours: float = Field(2.0, ge=0, validation_alias=_env("SITREP_BACKFILL_HOURS"))
     alert_types: Annotated[tuple[str, ...], NoDecode] = Field(
         DEFAULT_ALERT_TYPES, validation_alias=_env("SITREP_ALERT_TYPES")
     )
+    catchup_minutes: float = Field(60.0, ge=0, validation_alias=_env("SITREP_CATCHUP_MINUTES"))
     fetch_timeout: float = Field(20.0, gt=0, validation_alias=_env("SITREP_FETCH_TIMEOUT"))
     max_feed_bytes: int = Field(5_000_000, gt=0, validation_alias=_env("SITREP_MAX_FEED_BYTES"))
     user_agent: str = Field(

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 import logging
+import random
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, timedelta
@@ -22,7 +23,15 @@ INCIDENT_TTL = timedelta(days=180)  # incidents, their indexes and clusters are 
 CLUSTER_TTL = timedelta(days=4)
 DELIVERY_TTL = timedelta(days=30)
 MAX_CONNECTIONS = 64
+RECONNECT_BASE, RECONNECT_CAP = 0.5, 10.0  # seconds between tries while Redis is away
 CLUSTER_DAYS = 1  # an incident is compared with candidates dated this many days either side
+# HSET a numeric field only when the new value is larger, and refresh the key's TTL.
+RECORD_MAX = """
+local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+if tonumber(ARGV[2]) > current then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return 1
+"""
 
 
 @dataclass(slots=True)
@@ -87,8 +96,15 @@ class Keys:
     def delivery(self, address: str, incident_id: str) -> str:
         return f"{self.prefix}delivered:{address}:{incident_id}"
 
-    def outbox(self) -> str:
-        return f"{self.prefix}outbox"
+    def outbox(self, priority: int = 1) -> str:
+        # Priority 1 keeps the original name, so entries queued before priorities are still read.
+        return f"{self.prefix}outbox" if priority <= 1 else f"{self.prefix}outbox:p{priority}"
+
+    def recipients(self, incident_id: str) -> str:
+        return f"{self.prefix}recipients:{incident_id}"
+
+    def revision(self, address: str, incident_id: str) -> str:
+        return f"{self.prefix}revised:{address}:{incident_id}"
 
 
 class Store:
@@ -215,9 +231,48 @@ class Store:
 
     # Deliveries -----------------------------------------------------------------------------
 
-    async def record_delivery(self, address: str, incident_id: str, message_ref: str) -> None:
-        """Remember that the alert went out and where (a message id, to edit it in place later)."""
-        await self.redis.set(self.keys.delivery(address, incident_id), message_ref, ex=DELIVERY_TTL)
+    async def record_delivery(
+        self, address: str, incident_id: str, message_ref: str, *, editable: bool = True
+    ) -> None:
+        """Remember that the alert went out and where (a message id, to edit it in place later).
+
+        An editable alert also joins the incident's recipients, whose messages later reports edit;
+        an incident folded into a catch-up message is delivered but has no message of its own.
+        """
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(self.keys.delivery(address, incident_id), message_ref, ex=DELIVERY_TTL)
+            if editable:
+                pipe.sadd(self.keys.recipients(incident_id), address)
+                pipe.expire(self.keys.recipients(incident_id), DELIVERY_TTL)
+            await pipe.execute()
+
+    async def recipients(self, incident_id: str) -> list[str]:
+        """Addresses of the chats holding an editable alert of this incident."""
+        return sorted(await self.redis.smembers(self.keys.recipients(incident_id)))
+
+    async def edited_version(self, address: str, incident_id: str) -> int:
+        """The incident version the chat's alert shows after its last edit (0: never edited)."""
+        value = await self.redis.hget(self.keys.revision(address, incident_id), "edited")
+        return int(value or 0)
+
+    async def record_edit(self, address: str, incident_id: str, version: int) -> None:
+        """Remember the version an edit showed; an older edit finishing late never lowers it."""
+        await self.redis.eval(
+            RECORD_MAX, 1, self.keys.revision(address, incident_id), "edited", version,
+            int(DELIVERY_TTL.total_seconds()),
+        )  # fmt: skip
+
+    async def update_sent(self, address: str, incident_id: str, version: int) -> bool:
+        """Whether the threaded update for this version of the incident went to the chat."""
+        key = self.keys.revision(address, incident_id)
+        return bool(await self.redis.hexists(key, f"update:{version}"))
+
+    async def record_update(self, address: str, incident_id: str, version: int, ref: str) -> None:
+        key = self.keys.revision(address, incident_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(key, f"update:{version}", ref)
+            pipe.expire(key, DELIVERY_TTL)
+            await pipe.execute()
 
     async def delivery_ref(self, address: str, incident_id: str) -> str | None:
         """The message ref of a sent alert, None if it was never sent."""
@@ -225,68 +280,165 @@ class Store:
         return None if value is None else str(value)
 
 
+ALERT = "alert"  # an outbox entry's kind: send the incident's alert
+REVISION = "revision"  # edit the alert a chat holds, maybe with a threaded update
+PRIORITIES = (3, 2, 1)  # outbox streams, read in this order (alert severity; see bot/alerts.py)
+
+
 @dataclass(frozen=True, slots=True)
 class OutboxEntry:
-    entry_id: str
+    entry_id: str  # unique within its priority's stream
     address: str  # platform:chat_id
     incident_id: str
+    kind: str = ALERT
+    version: int = 0  # a revision: the incident version that asked for it
+    note: str = ""  # a revision: the material change, as JSON (empty: an edit only)
+    priority: int = 1
+
+    @classmethod
+    def from_fields(cls, entry_id: str, data: dict[str, str], priority: int) -> OutboxEntry:
+        return cls(
+            entry_id,
+            data["a"],
+            data["i"],
+            data.get("k", ALERT),
+            int(data.get("v", 0)),
+            data.get("n", ""),
+            priority,
+        )
 
 
 OUTBOX_GROUP = "delivery"
 
 
 class Outbox:
-    """Deliveries waiting to be sent: a Redis Stream read by a consumer group.
+    """Deliveries waiting to be sent: one Redis Stream per priority, each read by a consumer group.
 
     An entry is acknowledged only after its send succeeded or failed for good, so a worker that
-    dies leaves its entries pending, and another worker reclaims them.
+    dies leaves its entries pending, and another worker reclaims them. Higher priorities are read
+    first, so severe incidents overtake a backlog of minor ones.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, claim_idle: float = 60.0) -> None:
         self.redis: Any = store.redis
-        self.key = store.keys.outbox()
+        self.keys = {p: store.keys.outbox(p) for p in PRIORITIES}
+        self.claim_idle_ms = int(claim_idle * 1000)  # then a dead worker's entries are reclaimed
+        self.key = self.keys[1]
 
     async def ensure_group(self) -> None:
-        try:
-            await self.redis.xgroup_create(self.key, OUTBOX_GROUP, id="0", mkstream=True)
-        except redis.ResponseError as exc:
-            if "BUSYGROUP" not in str(exc):
-                raise
+        for key in self.keys.values():
+            try:
+                await self.redis.xgroup_create(key, OUTBOX_GROUP, id="0", mkstream=True)
+            except redis.ResponseError as exc:
+                if "BUSYGROUP" not in str(exc):
+                    raise
 
-    async def put(self, entries: Sequence[tuple[str, str]]) -> None:
-        """Queue (address, incident_id) deliveries."""
+    async def put(
+        self,
+        entries: Sequence[tuple[str, str]],
+        *,
+        priority: int = 1,
+        kind: str = ALERT,
+        version: int = 0,
+        note: str = "",
+    ) -> None:
+        """Queue (address, incident_id) deliveries of one kind at one priority."""
         if not entries:
             return
+        key = self.keys[min(max(priority, 1), PRIORITIES[0])]
+        extra = {} if kind == ALERT else {"k": kind, "v": version, "n": note}
         async with self.redis.pipeline(transaction=True) as pipe:
             for address, incident_id in entries:
-                pipe.xadd(self.key, {"a": address, "i": incident_id})
+                pipe.xadd(key, {"a": address, "i": incident_id, **extra})
             await pipe.execute()
 
     async def take(
-        self, consumer: str, *, count: int = 100, block_ms: int | None = None, idle_ms: int = 60_000
+        self,
+        consumer: str,
+        *,
+        count: int = 100,
+        block_ms: int | None = None,
+        idle_ms: int | None = None,
     ) -> list[OutboxEntry]:
-        """Entries for this consumer: first those a dead worker left pending, then new ones."""
-        _, claimed, *_ = await self.redis.xautoclaim(
-            self.key, OUTBOX_GROUP, consumer, min_idle_time=idle_ms, start_id="0-0", count=count
-        )
-        rows = [(entry_id, data) for entry_id, data in claimed if data]
-        if not rows:
-            streams = await self.redis.xreadgroup(
-                OUTBOX_GROUP, consumer, {self.key: ">"}, count=count, block=block_ms
-            )
-            rows = [row for _, entries in streams or [] for row in entries]
-        return [OutboxEntry(entry_id, data["a"], data["i"]) for entry_id, data in rows]
+        """Entries for this consumer, highest priority first: first those a dead worker left
+        pending (idle for `idle_ms`, by default `claim_idle`), then new ones; blocks (if asked)
+        only when every stream is empty."""
+        idle_ms = self.claim_idle_ms if idle_ms is None else idle_ms
+        try:
+            return await self._take(consumer, count, block_ms, idle_ms)
+        except redis.ResponseError as exc:
+            if "NOGROUP" not in str(exc):
+                raise
+        # Redis lost a stream (restarted without persistence, or the key was deleted): the
+        # group is made again and reads whatever was queued since.
+        logger.warning("the outbox consumer group is gone; creating it again")
+        await self.ensure_group()
+        return await self._take(consumer, count, block_ms, idle_ms)
 
-    async def ack(self, entry_ids: Sequence[str]) -> None:
-        if entry_ids:
-            async with self.redis.pipeline(transaction=True) as pipe:
-                pipe.xack(self.key, OUTBOX_GROUP, *entry_ids)
-                pipe.xdel(self.key, *entry_ids)
-                await pipe.execute()
+    async def _take(
+        self, consumer: str, count: int, block_ms: int | None, idle_ms: int
+    ) -> list[OutboxEntry]:
+        entries: list[OutboxEntry] = []
+        for priority in PRIORITIES:
+            _, claimed, *_ = await self.redis.xautoclaim(
+                self.keys[priority],
+                OUTBOX_GROUP,
+                consumer,
+                min_idle_time=idle_ms,
+                start_id="0-0",
+                count=count - len(entries),
+            )
+            entries += [OutboxEntry.from_fields(i, d, priority) for i, d in claimed if d]
+            if len(entries) >= count:
+                return entries
+        if entries:
+            return entries
+        for priority in PRIORITIES:
+            entries += await self._read(consumer, [priority], count - len(entries), None)
+            if len(entries) >= count:
+                return entries
+        if entries or block_ms is None:
+            return entries
+        return await self._read(consumer, list(PRIORITIES), count, block_ms)
+
+    async def _read(
+        self, consumer: str, priorities: list[int], count: int, block_ms: int | None
+    ) -> list[OutboxEntry]:
+        by_key = {self.keys[p]: p for p in priorities}
+        streams = await self.redis.xreadgroup(
+            OUTBOX_GROUP, consumer, dict.fromkeys(by_key, ">"), count=count, block=block_ms
+        )
+        entries = [
+            OutboxEntry.from_fields(entry_id, data, by_key[key])
+            for key, rows in streams or []
+            for entry_id, data in rows
+        ]
+        return sorted(entries, key=lambda e: -e.priority)
+
+    async def ack(self, entries: Sequence[OutboxEntry]) -> None:
+        if not entries:
+            return
+        async with self.redis.pipeline(transaction=True) as pipe:
+            for priority in PRIORITIES:
+                ids = [e.entry_id for e in entries if e.priority == priority]
+                if ids:
+                    pipe.xack(self.keys[priority], OUTBOX_GROUP, *ids)
+                    pipe.xdel(self.keys[priority], *ids)
+            await pipe.execute()
 
     async def pending(self) -> int:
         """Entries queued or in flight."""
-        return int(await self.redis.xlen(self.key))
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for key in self.keys.values():
+                pipe.xlen(key)
+            return sum(int(n) for n in await pipe.execute())
+
+
+def reconnect_delay(failures: int) -> float:
+    """Seconds to wait after `failures` Redis errors in a row: exponential, capped, and jittered
+    so that instances cut off together do not all come back in step."""
+    ceiling = min(RECONNECT_CAP, RECONNECT_BASE * 2 ** min(failures - 1, 16))
+    return random.uniform(ceiling / 2, ceiling)
 
 
 def connect(redis_url: str | None) -> redis.Redis:

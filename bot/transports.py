@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol, TextIO
 
-from bot.alerts import AlertView, render_plain
+from bot.alerts import (
+    AlertView,
+    CatchUpView,
+    UpdateNote,
+    render_catch_up_plain,
+    render_plain,
+    render_update_plain,
+)
 from bot.models import StoredIncident
 
 
@@ -36,13 +43,28 @@ class SendResult:
 
 
 class Transport(Protocol):
-    """Send this alert to this chat; send this text to this chat."""
+    """Send alerts and texts to chats; edit a sent alert; thread an update under it.
+
+    `ref` is the message reference `send_alert` returned (its `SendResult.ref`).
+    """
 
     platform: str
 
     async def send_alert(self, chat_id: str, stored: StoredIncident) -> SendResult: ...
 
     async def send_text(self, chat_id: str, text: str) -> SendResult: ...
+
+    async def edit_alert(self, chat_id: str, ref: str, stored: StoredIncident) -> SendResult:
+        """Rewrite a sent alert to show the incident as it is now."""
+        ...
+
+    async def send_update(self, chat_id: str, ref: str, note: UpdateNote) -> SendResult:
+        """A short update about a material change, as a reply to (in the thread of) the alert."""
+        ...
+
+    async def send_catch_up(self, chat_id: str, view: CatchUpView) -> SendResult:
+        """Alerts that waited too long, as one message."""
+        ...
 
 
 class ConsoleTransport:
@@ -55,6 +77,15 @@ class ConsoleTransport:
 
     async def send_alert(self, chat_id: str, stored: StoredIncident) -> SendResult:
         return await self.send_text(chat_id, render_plain(AlertView.build(stored)))
+
+    async def edit_alert(self, chat_id: str, ref: str, stored: StoredIncident) -> SendResult:
+        return await self.send_text(chat_id, "updated: " + render_plain(AlertView.build(stored)))
+
+    async def send_update(self, chat_id: str, ref: str, note: UpdateNote) -> SendResult:
+        return await self.send_text(chat_id, render_update_plain(note))
+
+    async def send_catch_up(self, chat_id: str, view: CatchUpView) -> SendResult:
+        return await self.send_text(chat_id, render_catch_up_plain(view))
 
     async def send_text(self, chat_id: str, text: str) -> SendResult:
         prefix = "" if chat_id in ("stdout", "") else f"[{chat_id}] "

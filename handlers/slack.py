@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import replace
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.alerts import AlertView
+from bot.alerts import AlertView, CatchUpView, UpdateNote
 from bot.commands import CommandError, Commands
 from bot.models import StoredIncident
 from bot.transports import SendResult, SendStatus
@@ -147,16 +148,50 @@ class SlackTransport:
     async def send_text(self, chat_id: str, text: str) -> SendResult:
         return await self._post(chat_id, texts.escape(text), None)
 
-    async def _post(self, channel: str, text: str, blocks: list[texts.Block] | None) -> SendResult:
+    async def edit_alert(self, chat_id: str, ref: str, stored: StoredIncident) -> SendResult:
+        # When the alert went out is not known here: the edited alert leaves the delay out.
+        reply = texts.alert(replace(AlertView.build(stored), delay=None))
+        result = await self._post(chat_id, reply.text, reply.blocks, edit=ref)
+        if result.status is SendStatus.FAILED and result.detail in BLOCK_ERRORS:
+            logger.warning("Slack refused an edit's blocks (%s); editing text only", result.detail)
+            result = await self._post(chat_id, reply.text, [], edit=ref)
+        return result
+
+    async def send_update(self, chat_id: str, ref: str, note: UpdateNote) -> SendResult:
+        return await self._post(chat_id, texts.update(note).text, None, thread=ref)
+
+    async def send_catch_up(self, chat_id: str, view: CatchUpView) -> SendResult:
+        reply = texts.catch_up(view)
+        result = await self._post(chat_id, reply.text, reply.blocks)
+        if result.status is SendStatus.FAILED and result.detail in BLOCK_ERRORS:
+            result = await self._post(chat_id, reply.text, None)
+        return result
+
+    async def _post(
+        self,
+        channel: str,
+        text: str,
+        blocks: list[texts.Block] | None,
+        *,
+        thread: str | None = None,
+        edit: str | None = None,
+    ) -> SendResult:
+        """chat.postMessage (in the thread of `thread`), or chat.update of the message `edit`."""
         async with self.pacer.turn(channel):
             try:
-                response = await self.client.chat_postMessage(
-                    channel=channel,
-                    text=text,
-                    blocks=blocks,
-                    unfurl_links=False,
-                    unfurl_media=False,
-                )
+                if edit is not None:
+                    response = await self.client.chat_update(
+                        channel=channel, ts=edit, text=text, blocks=blocks
+                    )
+                else:
+                    response = await self.client.chat_postMessage(
+                        channel=channel,
+                        text=text,
+                        blocks=blocks,
+                        thread_ts=thread,
+                        unfurl_links=False,
+                        unfurl_media=False,
+                    )
             except SlackApiError as exc:
                 return send_result(exc)
             except (aiohttp.ClientError, TimeoutError) as exc:

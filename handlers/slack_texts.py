@@ -10,7 +10,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.alerts import AlertView, render_plain
+from bot.alerts import (
+    AlertView,
+    CatchUpView,
+    UpdateNote,
+    catch_up_line,
+    render_catch_up_plain,
+    render_plain,
+    render_update_plain,
+)
 from bot.commands import CommandError, SubscribeResult
 from bot.filters import Filter
 from bot.models import Chat, StoredIncident
@@ -119,6 +127,23 @@ def source_line(view: AlertView) -> str:
 
 def alert(view: AlertView) -> Reply:
     return Reply(escape(render_plain(view)), alert_blocks(view), public=True)
+
+
+def update(note: UpdateNote) -> Reply:
+    """A material change, posted in the thread of the alert it updates."""
+    return Reply(escape(render_update_plain(note)), public=True)
+
+
+def catch_up(view: CatchUpView) -> Reply:
+    """Alerts that waited too long, in one message: counts, then the most severe few."""
+    lines = [f"*{escape(view.headline)}*", escape(view.counts)]
+    lines += [
+        f"{SEVERITY_MARKS[v.severity]} {escape(_clip(catch_up_line(v), 300))}" for v in view.top
+    ]
+    blocks = [section("\n".join(lines))]
+    if view.more:
+        blocks.append(context(f"… and {view.more} more: `/latest` lists them."))
+    return Reply(escape(render_catch_up_plain(view)), blocks, public=True)
 
 
 def latest(flt: Filter, found: list[StoredIncident], now: datetime | None = None) -> Reply:

@@ -12,6 +12,7 @@ import logging
 import warnings
 from collections.abc import Awaitable, Callable, Coroutine
 from contextlib import AsyncExitStack, nullcontext, suppress
+from dataclasses import replace
 from datetime import timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ from telegram import (
     InlineKeyboardMarkup,
     LinkPreviewOptions,
     Message,
+    ReplyParameters,
     Update,
 )
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
@@ -48,7 +50,14 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.alerts import AlertView, render_plain
+from bot.alerts import (
+    AlertView,
+    CatchUpView,
+    UpdateNote,
+    render_catch_up_plain,
+    render_plain,
+    render_update_plain,
+)
 from bot.commands import CommandError, Commands
 from bot.models import StoredIncident
 from bot.transports import SendResult, SendStatus
@@ -198,6 +207,11 @@ def cannot_parse(error: BadRequest) -> bool:
     return "can't parse entities" in error.message.lower()
 
 
+def not_modified(error: TelegramError) -> bool:
+    """An edit that would change nothing: the message already shows it."""
+    return isinstance(error, BadRequest) and "message is not modified" in error.message.lower()
+
+
 class TelegramTransport:
     """Sends alerts and texts to Telegram chats, answering with a SendResult, never raising."""
 
@@ -211,27 +225,83 @@ class TelegramTransport:
         return await self._send(chat_id, texts.alert(view), fallback=render_plain(view))
 
     async def send_text(self, chat_id: str, text: str) -> SendResult:
+        return await self._send_plain(chat_id, text)
+
+    async def edit_alert(self, chat_id: str, ref: str, stored: StoredIncident) -> SendResult:
+        # When the alert went out is not known here: the edited alert leaves the delay out.
+        view = replace(AlertView.build(stored), delay=None)
+        html, fallback = texts.alert(view), render_plain(view)
         try:
-            message = await self.bot.send_message(
-                chat_ref(chat_id), text, link_preview_options=NO_PREVIEW
-            )
+            await self._edit(chat_id, ref, html, ParseMode.HTML)
+        except BadRequest as exc:
+            if not_modified(exc):
+                return SendResult.sent(ref)
+            if not cannot_parse(exc):
+                return send_result(exc)
+            logger.warning("Telegram could not parse an edit (%s); editing as plain text", exc)
+            try:
+                await self._edit(chat_id, ref, fallback, None)
+            except TelegramError as plain_exc:
+                return SendResult.sent(ref) if not_modified(plain_exc) else send_result(plain_exc)
         except TelegramError as exc:
             return send_result(exc)
-        return SendResult.sent(str(message.message_id))
+        return SendResult.sent(ref)
 
-    async def _send(self, chat_id: str, html: str, *, fallback: str) -> SendResult:
+    async def send_update(self, chat_id: str, ref: str, note: UpdateNote) -> SendResult:
+        return await self._send(
+            chat_id, texts.update(note), fallback=render_update_plain(note), reply_to=ref
+        )
+
+    async def send_catch_up(self, chat_id: str, view: CatchUpView) -> SendResult:
+        return await self._send(chat_id, texts.catch_up(view), fallback=render_catch_up_plain(view))
+
+    async def _edit(self, chat_id: str, ref: str, text: str, parse_mode: str | None) -> None:
+        await self.bot.edit_message_text(
+            text,
+            chat_id=chat_ref(chat_id),
+            message_id=int(ref),
+            parse_mode=parse_mode,
+            link_preview_options=NO_PREVIEW,
+        )
+
+    async def _send(
+        self, chat_id: str, html: str, *, fallback: str, reply_to: str | None = None
+    ) -> SendResult:
         try:
             message = await self.bot.send_message(
-                chat_ref(chat_id), html, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
+                chat_ref(chat_id),
+                html,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+                reply_parameters=reply_parameters(reply_to),
             )
         except BadRequest as exc:
             if not cannot_parse(exc):
                 return send_result(exc)
             logger.warning("Telegram could not parse an alert (%s); sending it as plain text", exc)
-            return await self.send_text(chat_id, fallback)
+            return await self._send_plain(chat_id, fallback, reply_to)
         except TelegramError as exc:
             return send_result(exc)
         return SendResult.sent(str(message.message_id))
+
+    async def _send_plain(self, chat_id: str, text: str, reply_to: str | None = None) -> SendResult:
+        try:
+            message = await self.bot.send_message(
+                chat_ref(chat_id),
+                text,
+                link_preview_options=NO_PREVIEW,
+                reply_parameters=reply_parameters(reply_to),
+            )
+        except TelegramError as exc:
+            return send_result(exc)
+        return SendResult.sent(str(message.message_id))
+
+
+def reply_parameters(ref: str | None) -> ReplyParameters | None:
+    """A reply to the alert `ref`; sent anyway if the alert was deleted meanwhile."""
+    if ref is None or not ref.isdigit():
+        return None
+    return ReplyParameters(int(ref), allow_sending_without_reply=True)
 
 
 class TelegramFrontend:

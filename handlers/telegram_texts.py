@@ -6,7 +6,7 @@ import html
 import re
 from datetime import datetime, timedelta
 
-from bot.alerts import AlertView
+from bot.alerts import AlertView, CatchUpView, UpdateNote, catch_up_line
 from bot.commands import CommandError, SubscribeResult
 from bot.filters import Filter
 from bot.models import Chat, StoredIncident, utcnow
@@ -128,6 +128,23 @@ def alert(view: AlertView, *, pushed: bool = True) -> str:
     room = MAX_ALERT_CHARS - sum(len(to_plain(line)) + 1 for line in (head, place, *below))
     what = escape(_clip(view.what, max(room, 60)))
     return "\n".join([head, place, what, *below])
+
+
+def update(note: UpdateNote) -> str:
+    """A material change, as a short reply to the alert it updates."""
+    changes = "; ".join(escape(c) for c in note.changes())
+    return f"<b>Update:</b> {changes} · {_count(note.sources, 'source')}"
+
+
+def catch_up(view: CatchUpView) -> str:
+    """Alerts that waited too long, in one message: counts, then the most severe few."""
+    lines = [f"<b>{escape(view.headline)}</b>", escape(view.counts)]
+    lines += [
+        f"{SEVERITY_MARKS[v.severity]} {escape(_clip(catch_up_line(v), 200))}" for v in view.top
+    ]
+    if view.more:
+        lines.append(f"… and {view.more} more: /latest lists them.")
+    return "\n".join(lines)
 
 
 def latest(flt: Filter, found: list[StoredIncident]) -> list[str]:

@@ -67,6 +67,7 @@ class Feed:
     status: int = 200
     requests: int = 0
     conditional_hits: int = 0
+    agents: list[str] = field(default_factory=list)  # User-Agent of each request
 
     @property
     def etag(self) -> str:
@@ -88,6 +89,7 @@ class FeedServer:
         if feed is None:
             return web.Response(status=404, text="no such feed")
         feed.requests += 1
+        feed.agents.append(request.headers.get("User-Agent", ""))
         if feed.status != 200:
             return web.Response(status=feed.status, text="unavailable")
         if request.headers.get("If-None-Match") == feed.etag:

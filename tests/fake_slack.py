@@ -112,6 +112,10 @@ class FakeSlack:
         """Messages that reached a channel (failed attempts excluded)."""
         return [c for c in self.calls_to("chat.postMessage", channel) if c.params.get("_ok")]
 
+    def updated(self, channel: str | None = None) -> list[Call]:
+        """Edits (chat.update) that Slack accepted."""
+        return [c for c in self.calls_to("chat.update", channel) if c.params.get("_ok")]
+
     async def wait_for(self, ready: Callable[[], bool]) -> None:
         """Wait until `ready()` holds, for at most WAIT_SECONDS."""
         async with asyncio.timeout(WAIT_SECONDS), self._changed:
@@ -160,7 +164,7 @@ class FakeSlack:
         if token != expected:
             return web.json_response({"ok": False, "error": "invalid_auth"})
         answer = self._answer(method, params)
-        if method == "chat.postMessage" and answer.get("ok"):
+        if method in ("chat.postMessage", "chat.update") and answer.get("ok"):
             params["_ok"] = True
         return web.json_response(answer)
 
@@ -175,9 +179,13 @@ class FakeSlack:
                 "user_id": BOT_USER_ID,
                 "bot_id": "BFAKE",
             }
-        if method in ("chat.postMessage", "chat.update"):
+        if method == "chat.postMessage":
             ts = f"{int(time.time())}.{next(self._ts):06d}"
             return {"ok": True, "channel": params.get("channel"), "ts": ts}
+        if method == "chat.update":  # Slack answers with the edited message's own ts
+            if not params.get("ts"):
+                return {"ok": False, "error": "message_not_found"}
+            return {"ok": True, "channel": params.get("channel"), "ts": params["ts"]}
         if method == "conversations.info":
             channel = str(params.get("channel"))
             info = {"id": channel, "is_private": False, "is_member": False}

@@ -132,9 +132,11 @@ class FakeTelegram:
         self._updates: list[JsonDict] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(100)
+        self.texts: dict[tuple[int, int], str] = {}  # (chat, message id): what the bot's says now
         self._failures: list[tuple[str, Any, Failure]] = []
         self._tick = asyncio.Event()  # set and replaced on every change
         self.closing = False
+        self.send_delay = 0.0  # seconds each sendMessage takes, to catch a bot mid fan-out
 
     @property
     def api_url(self) -> str:
@@ -237,7 +239,11 @@ class FakeTelegram:
             answer = getattr(self, f"api_{method}", None)
             if answer is None:
                 return ok(True)  # setWebhook, close, ...: accepted, nothing to say
-            call.result = await answer(params)
+            result = await answer(params)
+            if isinstance(result, Failure):
+                call.failed = True
+                return error(result)
+            call.result = result
             return ok(call.result)
         finally:
             self._notify()
@@ -263,13 +269,26 @@ class FakeTelegram:
         return list(self._updates)
 
     async def api_sendMessage(self, params: JsonDict) -> JsonDict:
+        if self.send_delay:
+            await asyncio.sleep(self.send_delay)  # received: it counts as sent from now on
         message = self._message(self._chat(params["chat_id"]), None, params["text"])
         message["from"] = {"id": BOT_ID, "is_bot": True, "first_name": "sitrep"}
         if "reply_markup" in params:
             message["reply_markup"] = params["reply_markup"]
+        self.texts[(message["chat"]["id"], message["message_id"])] = params["text"]
         return message
 
-    async def api_editMessageText(self, params: JsonDict) -> JsonDict:
+    async def api_editMessageText(self, params: JsonDict) -> JsonDict | Failure:
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        if key not in self.texts:
+            return Failure(400, "Bad Request: message to edit not found")
+        if self.texts[key] == params["text"]:
+            return Failure(
+                400,
+                "Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message",
+            )
+        self.texts[key] = params["text"]
         message = self._message(self._chat(params["chat_id"]), None, params["text"])
         message["message_id"] = params["message_id"]
         message["from"] = {"id": BOT_ID, "is_bot": True, "first_name": "sitrep"}
