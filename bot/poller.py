@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import httpx
 
 from bot.articles import fetch_article_text
-from bot.clustering import Shown, merge_report, revision, same_incident
+from bot.clustering import Shown, merge_report, revision, same_incident, signature
 from bot.delivery import Delivery
 from bot.match import match_subscribers
 from bot.models import Chat, FeedItem, Source, SourceReport, StoredIncident, utcnow
@@ -189,9 +189,11 @@ class Poller:
     ) -> tuple[StoredIncident, bool]:
         day = datetime.fromisoformat(incident.date or now.date().isoformat()).date()
         country = incident.location.country_code
-        candidates = await self.store.get_incidents(
-            await self.store.cluster_candidates(country, day)
-        )
+        bands = signature(f"{item.title}\n{' '.join(incident.evidence)}")
+        # Candidates: the fingerprint (country, a few days) and near-copies of the text.
+        ids = {*await self.store.cluster_candidates(country, day),
+               *await self.store.similar_text_candidates(bands)}
+        candidates = await self.store.get_incidents(sorted(ids))
         for known in candidates:
             if same_incident(known.incident, incident):
                 await self._merge(known, incident, report)
@@ -208,6 +210,7 @@ class Poller:
         )
         await self.store.save_incident(stored)
         await self.store.add_to_cluster(country, day, incident_id)
+        await self.store.add_signature(bands, incident_id)
         return stored, True
 
     async def _merge(self, known: StoredIncident, incident: Incident, report: SourceReport) -> None:

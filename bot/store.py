@@ -84,6 +84,9 @@ class Keys:
     def cluster(self, country_code: str | None, day: date) -> str:
         return f"{self.prefix}cluster:{country_code or '-'}:{day.isoformat()}"
 
+    def text_band(self, band: str) -> str:
+        return f"{self.prefix}band:{band}"
+
     def cluster_lock(self, country_code: str | None) -> str:
         return f"{self.prefix}lock:cluster:{country_code or '-'}"
 
@@ -194,6 +197,20 @@ class Store:
             pipe.sadd(key, incident_id)
             pipe.expire(key, CLUSTER_TTL)
             await pipe.execute()
+
+    async def add_signature(self, bands: Sequence[str], incident_id: str) -> None:
+        """Index an incident under its text's band keys (see bot/clustering.signature)."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for band in bands:
+                pipe.sadd(self.keys.text_band(band), incident_id)
+                pipe.expire(self.keys.text_band(band), CLUSTER_TTL)
+            await pipe.execute()
+
+    async def similar_text_candidates(self, bands: Sequence[str]) -> list[str]:
+        """Ids of recent incidents whose text shares a band key with `bands`."""
+        if not bands:
+            return []
+        return sorted(await self.redis.sunion([self.keys.text_band(b) for b in bands]))
 
     def cluster_lock(self, country_code: str | None) -> Any:
         """Held while an incident is matched against its country's recent ones, so two pollers

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from bot.clustering import same_incident
+import redis.asyncio as redis
+
+from bot.clustering import same_incident, signature
+from bot.store import CLUSTER_TTL, Store
 from extraction.model import Actor, Incident, Location
 
 DEIR = Location("Syria", "SYR", "Deir ez-Zor", "Deir ez-Zor", 35.33, 40.14, "place")
@@ -54,3 +57,39 @@ def test_a_country_level_report_joins_a_precise_one_only_on_shared_evidence() ->
                          summary="A drone hit a car on a highway, officials said.")
     assert same_incident(precise, vague)
     assert not same_incident(precise, unrelated)
+
+
+WIRE = ("Gunmen on motorcycles attacked a village market near Mopti on Sunday, killing "
+        "eleven traders and burning dozens of stalls, a local official told reporters.")
+
+
+def test_near_copies_share_a_signature_band_and_other_texts_do_not() -> None:
+    copy = WIRE.replace("told reporters", "said") + " More follows."
+    other = ("Floodwaters swept through low-lying districts of Dhaka after three days of rain, "
+             "forcing thousands of families onto rooftops, rescuers said.")
+    assert set(signature(WIRE)) & set(signature(copy))
+    assert not set(signature(WIRE)) & set(signature(other))
+
+
+def test_one_wire_copy_is_one_incident_even_where_places_resolved_differently() -> None:
+    mali = incident("Attack", "Violence against civilians", summary=WIRE,
+                    location=Location("Mali", "MLI", "Mopti", "Mopti", 14.5, -4.2, "place"))
+    elsewhere = incident("Attack", "Violence against civilians", summary=WIRE,
+                         location=Location("Niger", "NER", None, None, 17.0, 8.0, "country"))
+    rewritten = incident("Attack", "Violence against civilians",
+                         summary="Eleven traders died when a market came under fire.",
+                         location=elsewhere.location)
+    assert same_incident(mali, elsewhere)
+    assert not same_incident(mali, rewritten)
+
+
+async def test_signatures_are_kept_in_redis_for_the_clustering_window(
+    redis_client: redis.Redis, key_prefix: str
+) -> None:
+    store = Store(redis_client, key_prefix)
+    await store.add_signature(signature(WIRE), "inc-1")
+    await store.add_signature(signature("A different story about a ferry in the Aegean."),
+                              "inc-2")
+    assert await store.similar_text_candidates(signature(WIRE + " Updated.")) == ["inc-1"]
+    ttl = await redis_client.ttl(store.keys.text_band(signature(WIRE)[0]))
+    assert 0 < ttl <= CLUSTER_TTL.total_seconds()
