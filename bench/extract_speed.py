@@ -32,7 +32,8 @@ def snippets(n: int) -> list[dict[str, str]]:
 
 def article(words: int = 600) -> str:
     rows = [json.loads(line)["text"] for line in GOLD.read_text(encoding="utf-8").splitlines()]
-    text, i = [], 0
+    text: list[str] = []
+    i = 0
     while sum(len(t.split()) for t in text) < words:
         text.append(rows[i % len(rows)])
         i += 1

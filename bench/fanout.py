@@ -92,7 +92,7 @@ async def main(chats: int, port: int) -> None:
     api_url = f"http://127.0.0.1:{port}/bot"
     client = redis.Redis.from_url(REDIS_URL)
     await client.flushdb()
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         _env_file=None, redis_url=REDIS_URL, key_prefix="bench:",
         telegram_bot_token="1:bench", telegram_api_url=api_url,
     )

@@ -110,7 +110,7 @@ async def main(count: int, items: int, port: int) -> None:
                 await asyncio.sleep(0.1)
         client = redis.Redis.from_url(REDIS_URL)
         await client.flushdb()
-        settings = Settings(_env_file=None, redis_url=REDIS_URL, key_prefix="bench:")  # type: ignore[call-arg]
+        settings = Settings(_env_file=None, redis_url=REDIS_URL, key_prefix="bench:")
         sources = [Source(f"F{i}", f"{base}/f/{i}", 300) for i in range(count)]
         print(f"machine: {machine()}")
         print(f"{count} feeds x {items} items from a local HTTP server (another process)")

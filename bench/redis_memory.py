@@ -17,7 +17,8 @@ import redis.asyncio as redis
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import machine
-from bot.models import SourceReport, StoredIncident, utcnow
+from bot.clustering import signature
+from bot.models import FeedItem, SourceReport, StoredIncident, utcnow
 from bot.store import Store
 from extraction.model import Actor, Incident, Location
 
@@ -57,7 +58,8 @@ async def main() -> None:
     before = await used(client)
     ids = [hashlib.blake2b(str(i).encode(), digest_size=10).hexdigest() for i in range(N_SEEN)]
     for start in range(0, N_SEEN, 1000):
-        await store.mark_seen("0123456789abcdef", ids[start:start + 1000])
+        items = [FeedItem(i, "", None, "", None) for i in ids[start:start + 1000]]
+        await store.take_new("0123456789abcdef", items, [False] * len(items))
     seen_info = (await used(client) - before) / N_SEEN
     seen_usage = await client.memory_usage(store.keys.seen("0123456789abcdef", ids[0]))
 
@@ -66,6 +68,9 @@ async def main() -> None:
         stored = sample_incident(i)
         await store.save_incident(stored)
         await store.add_to_cluster("SYR", utcnow().date(), stored.id)
+        await store.add_signature(
+            signature(f"{i} {stored.incident.evidence[0]}"), utcnow().date(), stored.id
+        )
     incident_info = (await used(client) - before) / N_INCIDENTS
     incident_usage = await client.memory_usage(store.keys.incident(sample_incident(0).id))
     await client.flushdb()

@@ -16,7 +16,7 @@ from extraction.model import Incident
 SIMILAR_TEXT = 55.0  # token-set similarity (0-100) of the summaries that makes a match likely
 SAME_COPY = 90.0  # so alike that the reports are one text, whatever their places resolved to
 COPY_WORDS = 12
-SIGNATURE_BANDS, SIGNATURE_ROWS = 8, 8  # MinHash LSH: texts with Jaccard above ~0.77 meet
+SIGNATURE_BANDS, SIGNATURE_ROWS = 6, 10  # MinHash LSH: texts with Jaccard above ~0.85 meet
 _WORD = re.compile(r"[^\W_]+")
 
 

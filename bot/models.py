@@ -38,6 +38,17 @@ class FeedItem:
     text: str
     published: datetime | None
 
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["published"] = self.published.isoformat() if self.published else None
+        return json.dumps(data, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, raw: str) -> FeedItem:
+        data = json.loads(raw)
+        published = data.pop("published")
+        return cls(**data, published=datetime.fromisoformat(published) if published else None)
+
 
 @dataclass(slots=True)
 class SourceReport:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import httpx
+from redis.exceptions import RedisError
 
 from bot.articles import fetch_article_text
 from bot.clustering import Shown, merge_report, revision, same_incident, signature
@@ -97,6 +98,10 @@ class Poller:
                 source.name, "error", error_kind=str(result.error_kind), detail=result.detail
             )
         outcome = PollOutcome(source.name, str(result.status), items=len(result.items))
+        left = await self.store.held_items(source.key)
+        if left:  # a process died while handling these
+            logger.info("handling %d items of %s left by an earlier run", len(left), source.name)
+            await self._handle(source, left, now, outcome)
         if result.status is FetchStatus.OK:
             first_poll = not state.initialized
             await self._take_items(source, result.items, first_poll, now, outcome)
@@ -127,20 +132,35 @@ class Poller:
         now: datetime,
         outcome: PollOutcome,
     ) -> None:
-        is_new = await self.store.mark_seen(source.key, [i.id for i in items])
-        fresh = [item for item, new in zip(items, is_new, strict=True) if new]
-        outcome.new_items = len(fresh)
         horizon = now - (self.settings.backfill if first_poll else MAX_ITEM_AGE)
-        for item in fresh:
-            if item.published is not None and item.published < horizon:
-                continue  # already in the feed before sitrep watched it: seen, not alerted
+
+        def alertable(item: FeedItem) -> bool:
             if first_poll and item.published is None:
-                continue
+                return False
+            # An item already in the feed before sitrep watched it is seen, not alerted.
+            return item.published is None or item.published >= horizon
+
+        handle = [alertable(i) for i in items]
+        is_new = await self.store.take_new(source.key, items, handle)
+        outcome.new_items = sum(is_new)
+        await self._handle(
+            source, [i for i, new, h in zip(items, is_new, handle, strict=True) if new and h],
+            now, outcome,
+        )
+
+    async def _handle(
+        self, source: Source, items: list[FeedItem], now: datetime, outcome: PollOutcome
+    ) -> None:
+        """Extract, dedupe and queue each item, then release it."""
+        for item in items:
             try:
                 await self._take_item(source, item, now, outcome)
+            except RedisError:
+                raise  # still held: the next poll handles it
             except Exception:
                 logger.exception("item %s of %s failed; it will be retried", item.link, source.name)
                 await self.store.unmark_seen(source.key, [item.id])
+            await self.store.release_items(source.key, [item.id])
 
     async def _take_item(
         self, source: Source, item: FeedItem, now: datetime, outcome: PollOutcome
@@ -192,15 +212,19 @@ class Poller:
         bands = signature(f"{item.title}\n{' '.join(incident.evidence)}")
         # Candidates: the fingerprint (country, a few days) and near-copies of the text.
         ids = {*await self.store.cluster_candidates(country, day),
-               *await self.store.similar_text_candidates(bands)}
+               *await self.store.similar_text_candidates(bands, day)}
         candidates = await self.store.get_incidents(sorted(ids))
-        for known in candidates:
-            if same_incident(known.incident, incident):
-                await self._merge(known, incident, report)
-                return known, False
         incident_id = hashlib.blake2b(
             f"{item.id}|{index}|{incident.sub_event_type}".encode(), digest_size=10
         ).hexdigest()
+        for known in candidates:
+            if known.id == incident_id:
+                # This item created it before a crash: queue it again; chats that already have
+                # the alert are skipped by delivery's idempotency check.
+                return known, True
+            if same_incident(known.incident, incident):
+                await self._merge(known, incident, report)
+                return known, False
         stored = StoredIncident(
             id=incident_id,
             incident=incident,
@@ -210,7 +234,7 @@ class Poller:
         )
         await self.store.save_incident(stored)
         await self.store.add_to_cluster(country, day, incident_id)
-        await self.store.add_signature(bands, incident_id)
+        await self.store.add_signature(bands, day, incident_id)
         return stored, True
 
     async def _merge(self, known: StoredIncident, incident: Incident, report: SourceReport) -> None:

@@ -14,13 +14,14 @@ from typing import Any
 
 import redis.asyncio as redis
 
-from bot.models import Chat, StoredIncident
+from bot.models import Chat, FeedItem, StoredIncident
 
 logger = logging.getLogger(__name__)
 
 SEEN_TTL = timedelta(days=45)  # longer than any feed keeps an item
 INCIDENT_TTL = timedelta(days=180)  # incidents, their indexes and clusters are bounded by this
 CLUSTER_TTL = timedelta(days=4)
+HELD_TTL = timedelta(days=3)  # items not handled within this are history, not alerts
 DELIVERY_TTL = timedelta(days=30)
 MAX_CONNECTIONS = 64
 RECONNECT_BASE, RECONNECT_CAP = 0.5, 10.0  # seconds between tries while Redis is away
@@ -84,8 +85,11 @@ class Keys:
     def cluster(self, country_code: str | None, day: date) -> str:
         return f"{self.prefix}cluster:{country_code or '-'}:{day.isoformat()}"
 
-    def text_band(self, band: str) -> str:
-        return f"{self.prefix}band:{band}"
+    def held(self, source_key: str) -> str:
+        return f"{self.prefix}held:{source_key}"
+
+    def text_bands(self, day: date) -> str:
+        return f"{self.prefix}bands:{day.isoformat()}"
 
     def cluster_lock(self, country_code: str | None) -> str:
         return f"{self.prefix}lock:cluster:{country_code or '-'}"
@@ -110,6 +114,26 @@ class Keys:
         return f"{self.prefix}revised:{address}:{incident_id}"
 
 
+# KEYS: the held hash, then one seen key per item; ARGV: seen TTL, held TTL, then (id, payload)
+# per item. Marks each item seen (SET NX EX); a new item with a payload is also held.
+TAKE_NEW = """
+local new = {}
+for i = 2, #KEYS do
+  local id, payload = ARGV[2 * i - 1], ARGV[2 * i]
+  if redis.call('SET', KEYS[i], '1', 'NX', 'EX', ARGV[1]) then
+    new[#new + 1] = 1
+    if payload ~= '' then
+      redis.call('HSET', KEYS[1], id, payload)
+      redis.call('EXPIRE', KEYS[1], ARGV[2])
+    end
+  else
+    new[#new + 1] = 0
+  end
+end
+return new
+"""
+
+
 class Store:
     """Typed operations on sitrep's Redis state."""
 
@@ -117,25 +141,37 @@ class Store:
         # redis-py's async return types are unions of every reply shape; the calls here know theirs.
         self.redis: Any = client
         self.keys = Keys(prefix)
+        self._take_new = client.register_script(TAKE_NEW)
 
     # Seen items -----------------------------------------------------------------------------
-
-    async def mark_seen(self, source_key: str, item_ids: Sequence[str]) -> list[bool]:
-        """Mark items seen; True for each item that was not seen before (atomic per item)."""
-        if not item_ids:
-            return []
-        ttl = int(SEEN_TTL.total_seconds())
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for item_id in item_ids:
-                pipe.set(self.keys.seen(source_key, item_id), 1, nx=True, ex=ttl)
-            results = await pipe.execute()
-        return [bool(r) for r in results]
 
     async def unmark_seen(self, source_key: str, item_ids: Iterable[str]) -> None:
         """Forget items whose processing failed, so the next poll retries them."""
         keys = [self.keys.seen(source_key, i) for i in item_ids]
         if keys:
             await self.redis.delete(*keys)
+
+    async def take_new(
+        self, source_key: str, items: Sequence[FeedItem], to_handle: Sequence[bool]
+    ) -> list[bool]:
+        """Mark items seen; those new and `to_handle` are held, in the same atomic step, until
+        `release_items`: a process that dies midway leaves them for the next poll of the source
+        instead of losing them behind their seen marks. True for each item not seen before."""
+        if not items:
+            return []
+        keys = [self.keys.held(source_key), *(self.keys.seen(source_key, i.id) for i in items)]
+        args: list[str | int] = [int(SEEN_TTL.total_seconds()), int(HELD_TTL.total_seconds())]
+        for item, handle in zip(items, to_handle, strict=True):
+            args += [item.id, item.to_json() if handle else ""]
+        return [bool(n) for n in await self._take_new(keys=keys, args=args)]
+
+    async def release_items(self, source_key: str, item_ids: Sequence[str]) -> None:
+        if item_ids:
+            await self.redis.hdel(self.keys.held(source_key), *item_ids)
+
+    async def held_items(self, source_key: str) -> list[FeedItem]:
+        raws = await self.redis.hvals(self.keys.held(source_key))
+        return [FeedItem.from_json(raw) for raw in raws]
 
     # Sources --------------------------------------------------------------------------------
 
@@ -198,19 +234,27 @@ class Store:
             pipe.expire(key, CLUSTER_TTL)
             await pipe.execute()
 
-    async def add_signature(self, bands: Sequence[str], incident_id: str) -> None:
-        """Index an incident under its text's band keys (see bot/clustering.signature)."""
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for band in bands:
-                pipe.sadd(self.keys.text_band(band), incident_id)
-                pipe.expire(self.keys.text_band(band), CLUSTER_TTL)
+    async def add_signature(self, bands: Sequence[str], day: date, incident_id: str) -> None:
+        """Index an incident under its text's band keys (see bot/clustering.signature), in one
+        hash per day: a band names the latest incident that had it, which is enough to find
+        near-copies, at a few dozen bytes a band."""
+        if not bands:
+            return
+        key = self.keys.text_bands(day)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(key, mapping=dict.fromkeys(bands, incident_id))
+            pipe.expire(key, CLUSTER_TTL)
             await pipe.execute()
 
-    async def similar_text_candidates(self, bands: Sequence[str]) -> list[str]:
-        """Ids of recent incidents whose text shares a band key with `bands`."""
+    async def similar_text_candidates(self, bands: Sequence[str], day: date) -> list[str]:
+        """Ids of incidents dated within CLUSTER_DAYS of `day` whose text shares a band."""
         if not bands:
             return []
-        return sorted(await self.redis.sunion([self.keys.text_band(b) for b in bands]))
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for d in range(-CLUSTER_DAYS, CLUSTER_DAYS + 1):
+                pipe.hmget(self.keys.text_bands(day + timedelta(days=d)), list(bands))
+            found = await pipe.execute()
+        return sorted({i for row in found for i in row if i})
 
     def cluster_lock(self, country_code: str | None) -> Any:
         """Held while an incident is matched against its country's recent ones, so two pollers

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import redis.asyncio as redis
 
 from bot.clustering import same_incident, signature
@@ -64,7 +66,7 @@ WIRE = ("Gunmen on motorcycles attacked a village market near Mopti on Sunday, k
 
 
 def test_near_copies_share_a_signature_band_and_other_texts_do_not() -> None:
-    copy = WIRE.replace("told reporters", "said") + " More follows."
+    copy = "MOPTI (AFP) - " + WIRE
     other = ("Floodwaters swept through low-lying districts of Dhaka after three days of rain, "
              "forcing thousands of families onto rooftops, rescuers said.")
     assert set(signature(WIRE)) & set(signature(copy))
@@ -87,9 +89,12 @@ async def test_signatures_are_kept_in_redis_for_the_clustering_window(
     redis_client: redis.Redis, key_prefix: str
 ) -> None:
     store = Store(redis_client, key_prefix)
-    await store.add_signature(signature(WIRE), "inc-1")
+    today = date(2024, 3, 14)
+    await store.add_signature(signature(WIRE), today, "inc-1")
     await store.add_signature(signature("A different story about a ferry in the Aegean."),
-                              "inc-2")
-    assert await store.similar_text_candidates(signature(WIRE + " Updated.")) == ["inc-1"]
-    ttl = await redis_client.ttl(store.keys.text_band(signature(WIRE)[0]))
+                              today, "inc-2")
+    copy = signature(WIRE + " Updated.")
+    assert await store.similar_text_candidates(copy, today + timedelta(days=1)) == ["inc-1"]
+    assert await store.similar_text_candidates(copy, today + timedelta(days=5)) == []
+    ttl = await redis_client.ttl(store.keys.text_bands(today))
     assert 0 < ttl <= CLUSTER_TTL.total_seconds()

@@ -189,3 +189,34 @@ async def test_first_poll_alerts_only_the_backfill_window(
     assert (second.new_items, second.incidents_new) == (1, 1)
     [alert] = console.alerts_for("a")
     assert "Sudan" in alert
+
+
+async def test_items_a_dead_process_was_handling_are_handled_by_the_next_poll(
+    settings: Settings, extractor: Any, feed_server: FeedServer
+) -> None:
+    from bot.sources import parse_feed
+
+    feed_server.feeds["/a"] = Feed(rss(KABUL))
+    source = Source("Outlet A", feed_server.url("/a"))
+    console = Console()
+    local = chats(extractor.knowledge, everything="all")
+    async with runtime_for(settings, extractor, console, local) as runtime:
+        await runtime.poller.poll_once(source)  # the source is known; nothing new after this
+        # A process took a new item (seen and held) and died before handling it.
+        [item] = parse_feed(rss(STRIKE)).items
+        assert await runtime.store.take_new(source.key, [item], [True]) == [True]
+        feed_server.feeds["/a"] = Feed(rss(KABUL, STRIKE))
+        outcome = await runtime.poller.poll_once(source)
+        await runtime.delivery.drain()
+        assert outcome.new_items == 0 and outcome.incidents_new == 1
+        assert await runtime.store.held_items(source.key) == []
+        # A crash after the incident was stored but before its alert was queued: queued again,
+        # and delivery skips chats that already have it.
+        await runtime.store.unmark_seen(source.key, [item.id])
+        assert await runtime.store.take_new(source.key, [item], [True]) == [True]
+        again = await runtime.poller.poll_once(source)
+        await runtime.delivery.drain()
+        assert again.status == "not_modified" and again.incidents_new == 1
+        assert await runtime.store.held_items(source.key) == []
+    strike_alerts = [a for a in console.alerts_for("everything") if "Syria" in a]
+    assert len(strike_alerts) == 1
