@@ -1,4 +1,4 @@
-"""Which instance schedules polls: the one holding a Redis lease, renewed while it lives.
+"""Work only one instance may do (schedule polls, long-poll Telegram): whoever holds a lease.
 
 Several `sitrep run` processes may share one Redis. Each tries to take the lease (SET NX PX with a
 token, through redis-py's lock); the holder renews it every third of its lifetime and releases it
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
 from collections.abc import Callable
 
@@ -19,11 +20,18 @@ from bot.store import Store
 
 logger = logging.getLogger(__name__)
 
+
+async def _call(callback: Callable[[], object]) -> None:
+    result = callback()
+    if inspect.isawaitable(result):
+        await result
+
 LEASE_SECONDS = 15.0
 
 
 class Leadership:
-    """Holds the scheduler lease for this process, or waits for it."""
+    """Holds a lease for this process, or waits for it; the callbacks start and stop the work
+    (they may be coroutine functions)."""
 
     def __init__(
         self,
@@ -32,8 +40,10 @@ class Leadership:
         on_gain: Callable[[], object],
         on_loss: Callable[[], object],
         lease_seconds: float = LEASE_SECONDS,
+        name: str = "scheduler",
     ) -> None:
-        self.lock = store.scheduler_lease(lease_seconds)
+        self.name = name
+        self.lock = store.lease(name, lease_seconds)
         self.on_gain = on_gain
         self.on_loss = on_loss
         self.lease_seconds = lease_seconds
@@ -47,13 +57,13 @@ class Leadership:
             else:
                 self.held = bool(await self.lock.acquire(blocking=False))
                 if self.held:
-                    logger.info("this instance now schedules polls")
-                    self.on_gain()
+                    logger.info("this instance now holds the %s lease", self.name)
+                    await _call(self.on_gain)
         except (LockError, RedisError) as exc:
             if self.held:
-                logger.warning("scheduler lease lost (%s): pausing polls", exc)
+                logger.warning("%s lease lost (%s): pausing that work", self.name, exc)
                 self.held = False
-                self.on_loss()
+                await _call(self.on_loss)
         return self.held
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -70,8 +80,8 @@ class Leadership:
         if not self.held:
             return
         self.held = False
-        self.on_loss()
+        await _call(self.on_loss)
         try:
             await self.lock.release()
         except (LockError, RedisError) as exc:
-            logger.info("scheduler lease already gone at shutdown: %s", exc)
+            logger.info("%s lease already gone at shutdown: %s", self.name, exc)

@@ -94,8 +94,8 @@ class Keys:
     def cluster_lock(self, country_code: str | None) -> str:
         return f"{self.prefix}lock:cluster:{country_code or '-'}"
 
-    def scheduler_lease(self) -> str:
-        return f"{self.prefix}lease:scheduler"
+    def lease(self, name: str) -> str:
+        return f"{self.prefix}lease:{name}"
 
     def chats(self) -> str:
         return f"{self.prefix}chats"
@@ -262,9 +262,10 @@ class Store:
         return self.redis.lock(self.keys.cluster_lock(country_code), timeout=30,
                                blocking_timeout=30)
 
-    def scheduler_lease(self, seconds: float) -> Any:
-        """The lease of the one instance that schedules polls (see bot/leader.py)."""
-        return self.redis.lock(self.keys.scheduler_lease(), timeout=seconds)
+    def lease(self, name: str, seconds: float) -> Any:
+        """A lease only one instance holds at a time ("scheduler", "telegram-updates"); see
+        bot/leader.py."""
+        return self.redis.lock(self.keys.lease(name), timeout=seconds)
 
     async def cluster_candidates(self, country_code: str | None, day: date) -> list[str]:
         """Ids of incidents in the same country dated within CLUSTER_DAYS of `day`."""

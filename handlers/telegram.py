@@ -8,6 +8,7 @@ Handlers are thin: they parse the text after the command, call `bot.commands`, a
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import warnings
 from collections.abc import Awaitable, Callable, Coroutine
@@ -59,6 +60,7 @@ from bot.alerts import (
     render_update_plain,
 )
 from bot.commands import CommandError, Commands
+from bot.leader import Leadership
 from bot.models import StoredIncident
 from bot.transports import SendResult, SendStatus
 from handlers import telegram_texts as texts
@@ -353,8 +355,11 @@ class TelegramFrontend:
                 await self._set_commands()
                 await app.start()
                 stack.push_async_callback(app.stop)
-                updater = await self._start_updates()
-                stack.push_async_callback(updater.stop)
+                if self.runtime.settings.telegram_webhook_url:
+                    updater = await self._start_webhook()
+                    stack.push_async_callback(updater.stop)
+                else:
+                    await self._poll_under_lease(stack)
             self._stack = stack.pop_all()
         logger.info("Telegram bot @%s running (%s)", app.bot.username, self.mode)
         return self
@@ -383,21 +388,50 @@ class TelegramFrontend:
         except TelegramError:
             logger.exception("could not register the command menu; commands still work")
 
-    async def _start_updates(self) -> Updater:
-        settings = self.runtime.settings
+    async def _poll_under_lease(self, stack: AsyncExitStack) -> None:
+        """Long-poll Telegram while this instance holds the "telegram-updates" lease: Telegram
+        serves getUpdates to one client per bot, so with several instances one polls and the
+        others stand by (webhook mode lets them all serve)."""
         updater = self.application.updater
         assert updater is not None  # the builder makes one unless told not to
-        if not settings.telegram_webhook_url:
+
+        async def start() -> None:
             await updater.start_polling(
                 timeout=timedelta(seconds=self.poll_timeout), allowed_updates=ALLOWED_UPDATES
             )
-            return updater
+
+        async def stop() -> None:
+            if updater.running:
+                await updater.stop()
+
+        lease = Leadership(
+            self.runtime.store,
+            name="telegram-updates",
+            on_gain=start,
+            on_loss=stop,
+            lease_seconds=self.runtime.settings.lease_seconds,
+        )
+        await lease.step()  # the first instance up polls at once
+        stopping = asyncio.Event()
+        keeper = asyncio.create_task(lease.run(stopping), name="telegram-updates lease")
+
+        async def close() -> None:
+            stopping.set()
+            await keeper
+
+        stack.push_async_callback(close)
+
+    async def _start_webhook(self) -> Updater:
+        settings = self.runtime.settings
+        url = settings.telegram_webhook_url or ""
+        updater = self.application.updater
+        assert updater is not None  # the builder makes one unless told not to
         # PTB's webhook server answers 403 to any update without this secret in its header.
         await updater.start_webhook(
             listen=self.webhook_listen,
             port=self.webhook_port,
-            url_path=urlsplit(settings.telegram_webhook_url).path.lstrip("/"),
-            webhook_url=settings.telegram_webhook_url,
+            url_path=urlsplit(url).path.lstrip("/"),
+            webhook_url=url,
             secret_token=settings.telegram_webhook_secret,
             allowed_updates=ALLOWED_UPDATES,
         )

@@ -256,7 +256,7 @@ async def test_two_instances_poll_through_one_and_a_standby_takes_over_within_th
     assert time.monotonic() - killed < LEASE + 4
     assert polls(leader) == len(paths)
     assert await instances[standby].stop() == 0  # a clean stop releases the lease
-    assert not await redis_client.exists(Store(redis_client, key_prefix).keys.scheduler_lease())
+    assert not await redis_client.exists(Store(redis_client, key_prefix).keys.lease("scheduler"))
 
 
 class RedisServer:

@@ -471,6 +471,26 @@ async def test_a_delivery_only_instance_sends_but_does_not_receive(
     assert [c.method for c in fake.calls] == ["getMe", "sendMessage"]
 
 
+async def test_only_one_instance_long_polls_and_a_standby_takes_over(
+    fake: FakeTelegram, tg_settings: Settings, extractor: Any
+) -> None:
+    settings = tg_settings.model_copy(update={"lease_seconds": 1.5})
+    async with AsyncExitStack() as first_stack, AsyncExitStack() as second_stack:
+        _, first = await first_stack.enter_async_context(running(settings, extractor))
+        _, second = await second_stack.enter_async_context(running(settings, extractor))
+        first_updater, second_updater = first.application.updater, second.application.updater
+        assert first_updater is not None and second_updater is not None
+        assert first_updater.running and not second_updater.running
+        # The first instance stops; the standby takes over within a third of the lease.
+        await first_stack.aclose()
+        deadline = time.monotonic() + 5
+        while not second_updater.running and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert second_updater.running
+        chat = fake.chat(ALICE.id)
+        assert "/subscribe" in await ask(fake, chat, "/help")  # answered by the new poller
+
+
 async def test_webhook_mode_accepts_only_updates_with_the_secret(
     fake: FakeTelegram, tg_settings: Settings, extractor: Any
 ) -> None:
