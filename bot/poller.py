@@ -81,7 +81,8 @@ class Poller:
             return await self._poll(source)
 
     async def _poll(self, source: Source) -> PollOutcome:
-        state = await self.store.source_state(source.key)
+        state, left = await self.store.poll_state(source.key)
+        known = state.to_json()
         now = utcnow()
         if state.next_attempt and datetime.fromisoformat(state.next_attempt) > now:
             return PollOutcome(source.name, "backing_off", detail=f"until {state.next_attempt}")
@@ -98,7 +99,6 @@ class Poller:
                 source.name, "error", error_kind=str(result.error_kind), detail=result.detail
             )
         outcome = PollOutcome(source.name, str(result.status), items=len(result.items))
-        left = await self.store.held_items(source.key)
         if left:  # a process died while handling these
             logger.info("handling %d items of %s left by an earlier run", len(left), source.name)
             await self._handle(source, left, now, outcome)
@@ -108,8 +108,8 @@ class Poller:
             state.etag, state.last_modified = result.etag, result.last_modified
         state.initialized = True
         state.failures, state.error_kind, state.last_error, state.next_attempt = 0, None, None, None
-        state.last_ok = now.isoformat()
-        await self.store.save_source_state(source.key, state)
+        if state.to_json() != known:  # most polls answer 304 and change nothing
+            await self.store.save_source_state(source.key, state)
         return outcome
 
     async def _record_failure(

@@ -42,7 +42,6 @@ class SourceState:
     initialized: bool = False  # the first successful poll happened
     etag: str | None = None
     last_modified: str | None = None
-    last_ok: str | None = None
     last_error: str | None = None
     error_kind: str | None = None
     failures: int = 0
@@ -177,6 +176,14 @@ class Store:
 
     async def source_state(self, source_key: str) -> SourceState:
         return SourceState.from_json(await self.redis.get(self.keys.source(source_key)))
+
+    async def poll_state(self, source_key: str) -> tuple[SourceState, list[FeedItem]]:
+        """What a poll starts from, in one round trip: the source's state and held items."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.get(self.keys.source(source_key))
+            pipe.hvals(self.keys.held(source_key))
+            raw, held = await pipe.execute()
+        return SourceState.from_json(raw), [FeedItem.from_json(item) for item in held]
 
     async def save_source_state(self, source_key: str, state: SourceState) -> None:
         await self.redis.set(self.keys.source(source_key), state.to_json())
