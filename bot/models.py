@@ -39,9 +39,13 @@ class FeedItem:
     published: datetime | None
 
     def to_json(self) -> str:
-        data = asdict(self)
-        data["published"] = self.published.isoformat() if self.published else None
-        return json.dumps(data, ensure_ascii=False)
+        # Built by hand: dataclasses.asdict deep-copies, and every polled item passes here.
+        published = self.published.isoformat() if self.published else None
+        return json.dumps(
+            {"id": self.id, "title": self.title, "link": self.link, "text": self.text,
+             "published": published},
+            ensure_ascii=False,
+        )
 
     @classmethod
     def from_json(cls, raw: str) -> FeedItem:
@@ -60,7 +64,8 @@ class SourceReport:
     published: str | None  # ISO 8601
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"source": self.source, "url": self.url, "title": self.title,
+                "published": self.published}
 
 
 @dataclass(slots=True)

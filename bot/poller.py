@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -74,6 +75,7 @@ class Poller:
         # Thousands of sources may be due at once: a bounded number are fetched at a time, so
         # HTTP and Redis connections are waited for in order instead of timing out.
         self._slots = asyncio.Semaphore(MAX_CONCURRENT_POLLS)
+        self._country_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def poll_once(self, source: Source) -> PollOutcome:
         """Fetch one source and handle its new items; failures come back in the outcome."""
@@ -201,7 +203,8 @@ class Poller:
     ) -> tuple[StoredIncident, bool]:
         """The stored incident this one belongs to, and whether it is new."""
         country = incident.location.country_code
-        async with self.store.cluster_lock(country):
+        # Tasks of this process queue on a local lock; the Redis lock keeps other instances out.
+        async with self._country_locks[country or ""], self.store.cluster_lock(country):
             return await self._match_or_create(item, index, incident, report, now)
 
     async def _match_or_create(

@@ -267,7 +267,7 @@ class Store:
         """Held while an incident is matched against its country's recent ones, so two pollers
         (tasks or instances) reading two reports of one incident never both create it."""
         return self.redis.lock(self.keys.cluster_lock(country_code), timeout=30,
-                               blocking_timeout=30)
+                               blocking_timeout=30, sleep=0.01)
 
     def lease(self, name: str, seconds: float) -> Any:
         """A lease only one instance holds at a time ("scheduler", "telegram-updates"); see
