@@ -54,6 +54,20 @@ def jsonl_throughput(n: int = 1000) -> float:
     return n / best
 
 
+def startup_and_steady_rate(n: int = 1000) -> tuple[float, float]:
+    """Seconds to import and load the extractor, and snippets/s once loaded (in process)."""
+    start = time.perf_counter()
+    from extraction import Extractor
+
+    extractor = Extractor.load()
+    loaded = time.perf_counter() - start
+    rows = snippets(n)
+    start = time.perf_counter()
+    for row in rows:
+        extractor.extract(row["text"])
+    return loaded, n / (time.perf_counter() - start)
+
+
 def article_latency(runs: int = 200) -> tuple[float, float]:
     from extraction import Extractor
 
@@ -73,5 +87,7 @@ if __name__ == "__main__":
     print(f"machine: {machine()}")
     print(f"sitrep extract --jsonl, 1,000 snippets, one core, start-up included: "
           f"{jsonl_throughput():.0f} snippets/s (best of 3)")
+    loaded, steady = startup_and_steady_rate()
+    print(f"import and load of the extractor: {loaded:.2f} s; then {steady:.0f} snippets/s")
     median, p95 = article_latency()
     print(f"600-word article, in-process: median {median:.2f} ms, p95 {p95:.2f} ms")

@@ -5,7 +5,7 @@ random moments; each item's alert is matched by its casualty figure when it arri
 Bot API (the limit-enforcing one from bench/fanout.py). Prints p50/p95/max against the target of
 the poll interval plus 2 s. Uses Redis database 14 at 127.0.0.1:6379 (flushed before and after).
 
-    python bench/latency.py [--items 12] [--interval 30]
+    python bench/latency.py [--items 20] [--interval 30]
 """
 
 from __future__ import annotations
@@ -34,7 +34,13 @@ from bot.store import Store
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
 PREFIX = "bench:"
-TOWNS = ["Gao", "Mopti", "Kidal", "Menaka", "Timbuktu", "Segou"]
+# One town per item: reports of one town on one day could be one incident told twice.
+TOWNS = [("Gao", "Mali"), ("Mopti", "Mali"), ("Kidal", "Mali"), ("Maiduguri", "Nigeria"),
+         ("Kaduna", "Nigeria"), ("Goma", "DR Congo"), ("Bunia", "DR Congo"), ("Kharkiv", "Ukraine"),
+         ("Sumy", "Ukraine"), ("Idlib", "Syria"), ("Homs", "Syria"), ("Kandahar", "Afghanistan"),
+         ("Quetta", "Pakistan"), ("Peshawar", "Pakistan"), ("Beledweyne", "Somalia"),
+         ("Kismayo", "Somalia"), ("Tillaberi", "Niger"), ("Djibo", "Burkina Faso"),
+         ("El Obeid", "Sudan"), ("Mosul", "Iraq")]
 
 
 class World:
@@ -46,11 +52,11 @@ class World:
         self.arrived: dict[int, float] = {}
 
     def add_item(self, killed: int) -> None:
-        town = TOWNS[killed % len(TOWNS)]
+        town, country = TOWNS[killed % len(TOWNS)]
         xml = (f"<item><guid>lat-{killed}</guid><title>Attack near {town}</title>"
                f"<link>https://wire.example/{killed}</link>"
                f"<pubDate>{format_datetime(utcnow())}</pubDate><description>Gunmen attacked an "
-               f"army post near {town}, Mali, on Monday, killing {killed} soldiers, officials "
+               f"army post near {town}, {country}, on Monday, killing {killed} soldiers, officials "
                "said.</description></item>")
         self.items.append((killed, time.monotonic(), xml))
 
@@ -92,7 +98,7 @@ async def main(items: int, interval: int) -> None:
     sources.write_text(f"sources:\n  - {{name: L, url: '{base}/feed.xml', interval: {interval}}}\n")
     env = {**os.environ, "REDIS_URL": REDIS_URL, "SITREP_KEY_PREFIX": PREFIX,
            "SITREP_SOURCES": str(sources), "TELEGRAM_BOT_TOKEN": "1:bench",
-           "TELEGRAM_API_URL": f"{base}/bot", "SITREP_LOG_LEVEL": "WARNING"}
+           "TELEGRAM_API_URL": f"{base}/bot", "SITREP_LOG_LEVEL": os.environ.get("SITREP_LOG_LEVEL", "WARNING")}
     bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "run", env=env)
     try:
         await asyncio.sleep(interval + 5)  # start-up and the first (backfill) poll
@@ -120,7 +126,7 @@ async def main(items: int, interval: int) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=12)
+    parser.add_argument("--items", type=int, default=len(TOWNS))
     parser.add_argument("--interval", type=int, default=30)
     args = parser.parse_args()
     asyncio.run(main(args.items, args.interval))

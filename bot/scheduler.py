@@ -12,6 +12,8 @@ from bot.models import Source, utcnow
 
 logger = logging.getLogger(__name__)
 
+JITTER_SECONDS = 1
+
 
 def build_scheduler(
     sources: Sequence[Source], poll: Callable[[Source], Awaitable[object]]
@@ -27,7 +29,9 @@ def build_scheduler(
             id=source.key,
             name=source.name,
             seconds=source.interval,
-            jitter=max(1, min(source.interval // 10, 30)),
+            # Sources are spread by their first run; jitter only keeps feeds that share a host
+            # from being hit in lockstep. Every second of it is added to the worst-case delay.
+            jitter=JITTER_SECONDS,
             max_instances=1,
             coalesce=True,
             misfire_grace_time=source.interval,
