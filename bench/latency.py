@@ -98,7 +98,8 @@ async def main(items: int, interval: int) -> None:
     sources.write_text(f"sources:\n  - {{name: L, url: '{base}/feed.xml', interval: {interval}}}\n")
     env = {**os.environ, "REDIS_URL": REDIS_URL, "SITREP_KEY_PREFIX": PREFIX,
            "SITREP_SOURCES": str(sources), "TELEGRAM_BOT_TOKEN": "1:bench",
-           "TELEGRAM_API_URL": f"{base}/bot", "SITREP_LOG_LEVEL": os.environ.get("SITREP_LOG_LEVEL", "WARNING")}
+           "TELEGRAM_API_URL": f"{base}/bot",
+           "SITREP_LOG_LEVEL": os.environ.get("SITREP_LOG_LEVEL", "WARNING")}
     bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "run", env=env)
     try:
         await asyncio.sleep(interval + 5)  # start-up and the first (backfill) poll

@@ -13,6 +13,7 @@ from extraction.knowledge import Knowledge
 from extraction.text import Sentence
 
 PLACEHOLDER = ""  # name of a state-forces mention whose country is not yet known
+ARTICLES = frozenset({"the", "a", "an", "its", "their", "his", "her", "our"})
 
 
 @dataclass
@@ -62,13 +63,25 @@ class ActorFinder:
         for i, j, key in sent.ngrams(kn.actor_first):
             name = kn.actor_index.get(key)
             if name and (key not in kn.actor_proper
-                         or any(w.text[:1].isupper() for w in words[i:j + 1])):
+                         or any(w.text[:1].isupper() for w in words[i:j + 1])) \
+                    and not self._inside_longer_name(sent, i, j, key):
                 out.append(self._mention(i, j, name))
         for i, w in enumerate(words):
             name = kn.actor_exact.get(w.text)
             if name:
                 out.append(self._mention(i, i, name))
         return out
+
+    def _inside_longer_name(self, sent: Sentence, i: int, j: int, key: str) -> bool:
+        """"Ta'ang National Liberation Army" is not the "National Liberation Army": a name
+        of several words run on from a capitalised word names another group. A country or
+        demonym before it ("Colombian National Liberation Army") is fine."""
+        if i == 0 or j == i or key not in self.kn.actor_proper or not sent.linked[i - 1]:
+            return False
+        prev = sent.words[i - 1]
+        return prev.text[:1].isupper() and (prev.part or "") not in self.gaz.demonyms \
+            and prev.part not in ARTICLES \
+            and not any(p.kind == "country" for p in self.gaz.lookup(prev.part or ""))
 
     def country_at(self, sent: Sentence, i: int) -> tuple[str, int] | None:
         """(ISO3, last word) for a country name or demonym starting at word i."""

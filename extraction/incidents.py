@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from importlib.resources import files
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from spacy.tokens import Doc
@@ -26,13 +26,27 @@ from extraction.knowledge import Knowledge
 from extraction.model import Actor, Incident, Location
 from extraction.names import name_key
 from extraction.places import PlaceFinder, PlaceMention, context_countries, locative
+from extraction.roles import Party, RoleConventions
 from extraction.taxonomy import GENERIC, Taxonomy, Trigger
 from extraction.text import Sentence
 
 AGENT_WORDS = frozenset({"by"})
+SPONSOR_WORDS = frozenset({"backed", "supported", "sponsored", "funded", "armed", "trained",
+                           "aided", "helped", "assisted", "joined", "accompanied", "led"})
+SOURCE_NOUNS = frozenset({"attack", "fire", "attacks", "shelling", "assault", "gunfire"})
+VICTIM_KINDS = frozenset({"civilians", "protesters"})
 NEAR_WORDS = 12  # an actor further than this from the trigger is not a party to it
 VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
 LIST_WORDS = frozenset({"and", "or", "as", "well"})
+UNIT_NOUNS = frozenset({"governorates", "oblasts", "districts", "provinces", "states", "regions",
+                        "counties", "departments", "prefectures", "territories", "regencies"})
+CLAIM_VERBS = frozenset({"said", "says", "claimed", "announced", "confirmed", "stated"})
+CLAIM_SUBJECTS = frozenset({"it", "they", "its", "their"})
+SPAN_WORDS = frozenset({"between", "from"})  # "between Kirkuk and Hawija" is one stretch
+NUMBER_WORDS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                          "eleven", "twelve", "dozens", "dozen", "scores", "hundreds", "several",
+                          "many", "some", "least", "thousands", "fifteen", "twenty",
+                          "thirty", "forty", "fifty", "one", "hundred"})
 
 
 def _config_text(path: str) -> str:
@@ -48,6 +62,15 @@ def _jsonl(path: str) -> list[dict[str, Any]]:
             if line.strip() and not line.lstrip().startswith("#")]
 
 
+class _Found(NamedTuple):
+    """What the trigger scan found in a sentence."""
+
+    trigger: Trigger | None
+    masked: str
+    kinds: frozenset[str]  # sub-event types of every trigger, the telling one among them
+    vetoed: bool = False  # a trap ("died of a heart attack") rules the sentence out
+
+
 @dataclass
 class _Reading:
     """What one sentence says, before sentences are grouped into incidents."""
@@ -61,11 +84,16 @@ class _Reading:
     reader: CasualtyReader
     sub_event_type: str | None = None
     parties: tuple[list[ActorMention], list[ActorMention]] = ([], [])
+    kinds: frozenset[str] = frozenset()  # the types of all the sentence's triggers
+    vetoed: bool = False  # a trap rules the sentence out: it lends nothing
+    also: str | None = None  # a second event the sentence reports, coded apart
+    uncounted: bool = False  # the sentence's counts belong to its other event
+    at: PlaceMention | None = None  # the one town of a list this copy of the sentence is about
 
     # Counts and dates are read only for the sentences an incident uses.
     @cached_property
     def casualties(self) -> Casualties:
-        return self.reader.read(self.masked)
+        return Casualties() if self.uncounted else self.reader.read(self.masked)
 
     @cached_property
     def dates(self) -> list[DateMention]:
@@ -74,11 +102,14 @@ class _Reading:
     @property
     def place(self) -> PlaceMention | None:
         """The most specific place the sentence names, preferring ones after "in"/"near"."""
+        if self.at is not None:
+            return self.at
         resolved = [m for m in self.places if m.place is not None]
         if not resolved:
             return None
-        return max(resolved, key=lambda m: (m.locative, m.place.rank if m.place else 0,
-                                            -m.first))
+        # A dateline ("BANGKOK, March 29 -") says where the reporter was, the last resort.
+        return max(resolved, key=lambda m: (not _dateline(m), m.locative,
+                                            m.place.rank if m.place else 0, -m.first))
 
     @property
     def event_date(self) -> date | None:
@@ -111,6 +142,7 @@ class _Group:
     injured: int | None = None
     day: date | None = None  # the day the text gives for the event
     reported: date | None = None  # else the day it was reported
+    nearby: list[_Reading] = field(default_factory=list)  # the sentence after, for blame
 
     @property
     def last_index(self) -> int:
@@ -126,6 +158,61 @@ class _Group:
             if r.attacker:
                 return r.attacker
         return None
+
+
+def _towns(r: _Reading) -> list[PlaceMention]:
+    """"in the towns of Lalibela and Gondar", "In Lagos and Abuja": ACLED codes an event in
+    each town of a list, so each gets an incident. Not "between X and Y" (a road), "X, Y"
+    (a town and the place around it) or "X and Y provinces"."""
+    words = r.sent.words
+    towns = [m for m in r.places if m.place is not None and m.place.kind == "place"]
+    run: list[PlaceMention] = []
+    joined = False
+    for m in towns:
+        between = [w.part for w in words[run[-1].last + 1:m.first]] if run else []
+        if run and set(between) <= LIST_WORDS and _same_country(run[-1], m) \
+                and not joined:
+            run.append(m)
+            joined = bool(between)
+            continue
+        if len(run) > 1:
+            break
+        run = [m] if m.locative and (m.first == 0 or words[m.first - 1].part
+                                     not in SPAN_WORDS) else []
+    after = words[run[-1].last + 1].part if run and run[-1].last + 1 < len(words) else None
+    if len(run) < 2 or not joined or run[-1].admin_hint or after in UNIT_NOUNS:
+        return []
+    return run
+
+
+def _same_country(a: PlaceMention, b: PlaceMention) -> bool:
+    return a.place is not None and b.place is not None and a.place.cc == b.place.cc \
+        and a.place.id != b.place.id
+
+
+def _dateline(m: PlaceMention) -> bool:
+    return m.sentence == 0 and m.first == 0 and m.surface.isupper() and len(m.surface) > 3
+
+
+def _in_dateline(sent: Sentence, first: int) -> bool:
+    """"PESHAWAR, Pakistan, Jan 31 -", "MEXICO CITY, ...", "SOMALIA / Bay - 12 Mar:": the
+    country of a dateline or a bulletin's header is a place."""
+    words = sent.words
+    if sent.index != 0 or not words[0].text.isupper() or len(words[0].text) < 2:
+        return False
+    if words[first].text.isupper() and all(w.text.isupper() for w in words[:first]):
+        return True
+    return 0 < first <= 3 and sent.text[words[first - 1].end:words[first].start] == ", "
+
+
+def _counted(sent: Sentence, first: int) -> bool:
+    """True for people a number counts ("nine villagers", "14 VDP", "two of the soldiers"):
+    in news, counted people are the casualties."""
+    words = sent.words
+    k = first - 1
+    if k >= 2 and words[k].part == "the" and words[k - 1].part == "of":
+        k -= 2
+    return k >= 0 and (words[k].text[:1].isdigit() or words[k].part in NUMBER_WORDS)
 
 
 def _in_place_list(sent: Sentence, first: int) -> bool:
@@ -148,18 +235,25 @@ class IncidentReader:
     """
 
     def __init__(self, knowledge: Knowledge, taxonomy: Taxonomy,
-                 casualties: CasualtyReader) -> None:
+                 casualties: CasualtyReader, roles: RoleConventions | None = None) -> None:
         self.knowledge = knowledge
         self.taxonomy = taxonomy
         self.casualties = casualties
         self.actor_finder = ActorFinder(knowledge)
+        self.roles = roles or RoleConventions({}, {})
 
     @classmethod
     def load(cls, taxonomy: str, triggers: str, traps: str, modality: str,
              casualties: str) -> IncidentReader:
         """A reader from the named files in config/ (paths relative to it)."""
-        rules = Taxonomy(_yaml(taxonomy), _jsonl(triggers), _jsonl(traps), _jsonl(modality))
-        return cls(Knowledge.load(), rules, CasualtyReader(_yaml(casualties)))
+        config = _yaml(taxonomy)
+        rules = Taxonomy(config, _jsonl(triggers), _jsonl(traps), _jsonl(modality))
+        knowledge = Knowledge.load()
+        kinds = {name: (info.country, info.kind) for name, info in knowledge.actors.items()}
+        generic = frozenset(n for n in knowledge.actors
+                            if name_key(n) in knowledge.forms.generic_actors)
+        roles = RoleConventions(config.get("roles") or {}, kinds, generic)
+        return cls(knowledge, rules, CasualtyReader(_yaml(casualties)), roles)
 
     def __call__(self, doc: Doc) -> Doc:
         body = [Sentence.make(s.text.strip(), i) for i, s in enumerate(doc.sents)
@@ -179,7 +273,7 @@ class IncidentReader:
         title_sent = Sentence.make(title, -1) if title else None
         found = [self._trigger(s) for s in body]
         title_found = self._trigger(title_sent) if title_sent else None
-        if all(t is None for t, _ in [*found, *([title_found] if title_found else [])]):
+        if all(f.trigger is None for f in [*found, *([title_found] if title_found else [])]):
             return []  # nothing happened: skip actors and places
         finder = PlaceFinder(self.knowledge.gazetteer)
         readings = [self._read(s, t, finder, published) for s, t in zip(body, found, strict=True)]
@@ -195,33 +289,41 @@ class IncidentReader:
         groups = self._group(readings, context)
         if not groups and head is not None and head.trigger is not None:
             groups = self._group([head], context)
+        for g in groups:
+            self._borrow_place(g, head)
         groups.sort(key=lambda g: g.readings[0].sent.index)  # the lead story first
         incidents = [self._incident(g, context, published) for g in groups]
         return [i for i in incidents if i.location.country_code is not None]
 
     # -- one sentence -----------------------------------------------------------------------
 
-    def _trigger(self, sent: Sentence) -> tuple[Trigger | None, str]:
+    def _trigger(self, sent: Sentence) -> _Found:
         """The sentence's telling trigger (None if it reports nothing) and its masked text."""
         tax = self.taxonomy
         masked = tax.mask(sent.low, sent.starts)
         trigger = None
-        if not tax.sentence_vetoed(sent.low, sent.starts):
+        kinds: set[str] = set()
+        vetoed = tax.sentence_vetoed(sent.low, sent.starts)
+        if not vetoed:
             for t in tax.triggers(masked, sent.starts):
                 if tax.blocked(masked, t) is None:
                     trigger = t if trigger is None else tax.better(trigger, t)
-        return trigger, masked
+                    kinds.add(t.sub_event_type)
+        return _Found(trigger, masked, frozenset(kinds), vetoed)
 
-    def _read(self, sent: Sentence, found_trigger: tuple[Trigger | None, str],
-              finder: PlaceFinder, published: date | None) -> _Reading:
-        trigger, masked = found_trigger
+    def _read(self, sent: Sentence, found_trigger: _Found, finder: PlaceFinder,
+              published: date | None) -> _Reading:
+        trigger, masked, kinds, vetoed = found_trigger
         found = self.actor_finder.find(sent)
         # A bare country name is a place unless it is the one acting or acted upon.
         named = [a for a in found if not self._country_name(sent, a)]
         places = finder.find(sent, {i for a in named for i in a.span})
         actors = [a for a in found if not self._speaker(sent, a)
-                  and not (self._country_name(sent, a) and _in_place_list(sent, a.first))]
-        return _Reading(sent, trigger, actors, places, masked, published, self.casualties)
+                  and not (self._country_name(sent, a) and (_in_place_list(sent, a.first)
+                                                            or _in_dateline(sent, a.first)))]
+        actors = self._heads(sent, actors)
+        return _Reading(sent, trigger, actors, places, masked, published, self.casualties,
+                        kinds=kinds, vetoed=vetoed)
 
     @staticmethod
     def _actor_countries(r: _Reading) -> list[str]:
@@ -236,12 +338,31 @@ class IncidentReader:
         surface = sent.text[sent.words[actor.first].start:sent.words[actor.last].end]
         return any(p.kind == "country" for p in self.knowledge.gazetteer.lookup(name_key(surface)))
 
+    def _heads(self, sent: Sentence, actors: list[ActorMention]) -> list[ActorMention]:
+        """Drop mentions that only qualify the next one: "Sudan's paramilitary RSF" (a country
+        before a named group), "rebels of the M23" (a generic word before a name)."""
+        return [a for k, a in enumerate(actors)
+                if k + 1 == len(actors) or not self._qualifies(sent, a, actors[k + 1])]
+
+    def _qualifies(self, sent: Sentence, a: ActorMention, b: ActorMention) -> bool:
+        if b.first - a.last > 3 or b.kind == "state":
+            return False
+        words, generic = sent.words, self.knowledge.forms.generic_actors
+        if a.kind == "state" and self._country_name(sent, a):
+            end = words[a.last].end
+            return sent.text[end:end + 2] in ("'s", "’s")
+        between = {w.part for w in words[a.last + 1:b.first]}
+        return name_key(a.name) in generic and name_key(b.name) not in generic \
+            and bool(between) and between <= {"of", "from", "the"}
+
     def _speaker(self, sent: Sentence, actor: ActorMention) -> bool:
         """"Pentagon spokesman", "the army said": a source of the report, not a party."""
         nxt = actor.last + 1
         words = sent.words
         if nxt < len(words) and words[nxt].part in self.knowledge.forms.speaker_nouns:
-            return True
+            # "the army said it had retaken...", "the Guards said they fired": a claim.
+            return not (nxt + 1 < len(words) and words[nxt].part in CLAIM_VERBS
+                        and words[nxt + 1].part in CLAIM_SUBJECTS)
         back = [w.part for w in words[max(0, actor.first - 2):actor.first]]
         return "according" in back or (back[-1:] == ["to"] and "according" in back)
 
@@ -262,26 +383,47 @@ class IncidentReader:
             sub = self.taxonomy.resolve_generic(r.trigger.text, targets, kinds)
         sub = self.taxonomy.refine(sub, r.sent.low)
         r.sub_event_type = None if self.taxonomy.type_vetoed(sub, r.sent.low) else sub
+        partners = self.taxonomy.separate.get(sub or "")
+        if partners:
+            r.also = next((k for k in sorted(partners) if k in r.kinds), None)
 
     def _parties(self, r: _Reading) -> tuple[list[ActorMention], list[ActorMention]]:
-        """(actor1, actor2): "by X" names the attacker; else before the trigger acts on after."""
+        """(actor1, actor2): "by X" names the attacker; else the subject before the trigger acts
+        on what follows it. Counted people ("nine villagers", "5 soldiers") were hit."""
         assert r.trigger is not None
         words = r.sent.words
         at = next((i for i, w in enumerate(words) if w.start >= r.trigger.start), len(words))
         near = [a for a in r.actors if abs((a.first if a.first >= at else a.last) - at)
                 <= NEAR_WORDS]
-        agents = [a for a in near if (a.first > 0 and words[a.first - 1].part in AGENT_WORDS)
-                  or (a.first > 1 and words[a.first - 2].part in AGENT_WORDS
-                  and words[a.first - 1].part in ("the", "pro", "suspected"))]
+        agents = [a for a in near if self._agent(words, a.first)]
+        hit = [a for a in near if a.kind in VICTIM_KINDS or _counted(r.sent, a.first)]
         if agents:
-            first = agents[:1]
-            return first, [a for a in near if a is not first[0] and a.name != first[0].name]
+            first = agents[0]
+            rest = [a for a in near if a is not first and a.name != first.name]
+            rest.sort(key=lambda a: a not in hit)
+            return [first], rest[:1]
         passive = self._passive(r, at)
-        before = [a for a in near if a.last < at]
+        before = [a for a in near if a.first < at]  # "Israeli air strikes" acted
         after = [a for a in near if a.first >= at]
         if passive:
-            return after[:1], before[-1:]
-        return before[-1:], after[:1]
+            doers = [a for a in after if a not in hit]
+            return doers[:1], before[-1:]
+        doers = [a for a in before if a not in hit]
+        targets = [a for a in after if a.name not in {d.name for d in doers[:1]}]
+        targets += [a for a in before if a in hit]
+        return doers[:1], targets[:1]
+
+    @staticmethod
+    def _agent(words: list[Any], first: int) -> bool:
+        """"by X", "by the X", "under fire from X", but not "backed by X"."""
+        for k in (first - 1, first - 2):
+            if k < 0 or not (words[k].part in AGENT_WORDS or (
+                    words[k].part == "from" and k > 0 and words[k - 1].part in SOURCE_NOUNS)):
+                continue
+            if k == first - 2 and words[first - 1].part not in ("the", "pro", "suspected"):
+                return False
+            return not (k > 0 and words[k - 1].part in SPONSOR_WORDS)
+        return False
 
     @staticmethod
     def _passive(r: _Reading, at: int) -> bool:
@@ -304,7 +446,19 @@ class IncidentReader:
                     groups.append(target)
                 self._add(target, r)
                 current = target
+                copies = [replace(r, at=m, uncounted=True, also=None) for m in _towns(r)[1:]]
+                if r.also is not None:
+                    copies.append(replace(r, sub_event_type=r.also, also=None, uncounted=True))
+                for other in copies:
+                    groups.append(_Group())
+                    self._add(groups[-1], other)
             elif current is not None and r.sent.index == current.last_index + 1:
+                self._lend(current, r)
+                current.nearby.append(r)
+            elif current is not None and len(groups) == 1 and current.killed is None \
+                    and r.trigger is None and not r.vetoed and r.casualties.killed is not None:
+                # A lone incident's toll may come a few sentences later ("Officials later
+                # said 12 people died").
                 self._lend(current, r)
         return groups
 
@@ -320,7 +474,7 @@ class IncidentReader:
         return None
 
     def _continues(self, g: _Group, r: _Reading, *, strict: bool) -> bool:
-        assert r.sub_event_type is not None
+        assert r.sub_event_type is not None and r.trigger is not None
         countries = {m.place.cc for m in r.places if m.place is not None}
         if countries and g.country is not None and g.country not in countries:
             return False
@@ -331,6 +485,12 @@ class IncidentReader:
             return False
         if r.attacker and g.attacker and r.attacker != g.attacker:
             return False
+        # "27 people were killed", "the death toll rose to 84 on Tuesday": a bare count
+        # right after an incident is its toll, whatever day it was reported.
+        toll = not strict and r.trigger.strength <= 1 and r.trigger.sub_event_type == GENERIC \
+            and r.attacker is None and (r.casualties.killed or r.casualties.injured)
+        if toll:
+            return True
         day = r.stated_day
         if day is not None and g.day is not None and day != g.day:
             return False
@@ -356,6 +516,17 @@ class IncidentReader:
                 g.trigger, g.sub_event_type = r.trigger, r.sub_event_type
         g.readings.append(r)
         self._lend(g, r, evidence=False)
+
+    @staticmethod
+    def _borrow_place(g: _Group, head: _Reading | None) -> None:
+        """The title's town for an incident whose sentences name only a country or region
+        ("Police disperse students in Tehran" over "Security forces dispersed the crowd")."""
+        if g.place is not None and g.place.place is not None and g.place.place.kind == "place":
+            return
+        m = head.place if head is not None else None
+        if m is not None and m.place is not None and m.place.kind == "place" \
+                and (g.country is None or m.place.cc == g.country):
+            g.place = m
 
     @staticmethod
     def _lend(g: _Group, r: _Reading, *, evidence: bool = True) -> None:
@@ -414,20 +585,25 @@ class IncidentReader:
         return Location()
 
     def _actors(self, g: _Group, location: Location) -> list[Actor]:
-        out: list[Actor] = []
-        seen: set[str] = set()
-        for role_index, role in ((0, "actor1"), (1, "actor2")):
+        """actor1 and actor2: the first each sentence proposes, settled by the conventions."""
+        cc = location.country_code
+        state_name = self.knowledge.gazetteer.country_name(cc) if cc else None
+        state = Party(state_name, cc, "state") if state_name else None
+
+        def party(a: ActorMention) -> Party | None:
+            if a.name == PLACEHOLDER:
+                return state
+            return Party(a.name, a.country, a.kind)
+
+        proposed: list[Party | None] = [None, None]
+        for role in (0, 1):
             for r in g.readings:
-                for a in r.parties[role_index]:
-                    name, country = a.name, a.country
-                    if name == PLACEHOLDER:
-                        country = location.country_code
-                        name = self.knowledge.gazetteer.country_name(country) or ""
-                    if name and name not in seen:
-                        seen.add(name)
-                        out.append(Actor(name, role, country))  # type: ignore[arg-type]
-                        break
-                else:
-                    continue
-                break
-        return out
+                found = [p for p in map(party, r.parties[role]) if p is not None
+                         and p != proposed[0]]
+                if found:
+                    proposed[role] = found[0]
+                    break
+        mentioned = [p for r in [*g.readings, *g.nearby] for p in map(party, r.actors)
+                     if p is not None]
+        settled = self.roles.settle(g.sub_event_type, proposed[0], proposed[1], mentioned, state)
+        return [Actor(p.name, role, p.country) for p, role in settled]  # type: ignore[arg-type]

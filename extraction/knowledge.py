@@ -64,6 +64,8 @@ class ActorForms:
     proxy_nouns: frozenset[str]
     bare_state_nouns: frozenset[str]
     speaker_nouns: frozenset[str]
+    state_institutions: frozenset[str]
+    generic_actors: frozenset[str]
 
     @classmethod
     def from_config(cls, data: dict[str, Any]) -> ActorForms:
@@ -90,6 +92,7 @@ class Knowledge:
         self.actor_index: dict[str, str] = {}
         self.actor_exact: dict[str, str] = {}  # ALL-CAPS alias as written -> canonical
         self.actor_proper: set[str] = set()  # alias keys that must be capitalised in text
+        self._lower_keys: set[str] = set()  # alias keys also written in lower case
         self.actor_first: dict[str, int] = {}
         self._apply_regions(regions)
         self._load_actors(actor_rows)
@@ -190,7 +193,12 @@ class Knowledge:
             self.actor_exact[alias] = canonical
             return
         self.actor_index.setdefault(key, canonical)
-        if any(ch.isupper() for ch in alias):
+        # A key must be capitalised in text only when no alias spells it in lower case
+        # ("Civilians" the canonical name, "civilians" the word).
+        if not any(ch.isupper() for ch in alias):
+            self._lower_keys.add(key)
+            self.actor_proper.discard(key)
+        elif key not in self._lower_keys:
             self.actor_proper.add(key)
         head = key.split(" ", 1)[0]
         self.actor_first[head] = max(self.actor_first.get(head, 0), key.count(" ") + 1)
@@ -252,6 +260,30 @@ class Knowledge:
         area = self.area(text)
         if area is not None and area.kind == "country":
             return area.name
+        return self._state_forces(key)
+
+    def _state_forces(self, key: str) -> str | None:
+        """The state behind a forces name: "Malian Armed Forces", "Police Forces of Kenya",
+        "Government of Syria", "Iraqi Counter-Terrorism Service" -> that country."""
+        gaz, forms = self.gazetteer, self.forms
+        head, of, owner = key.partition(" of ")
+        if of and (head in forms.state_force_nouns or head in forms.state_institutions):
+            owner = owner.removeprefix("the ")
+            area = self.area(owner)
+            return area.name if area is not None and area.kind == "country" else None
+        words = key.split(" ")
+        for cut in range(min(4, len(words) - 1), 0, -1):
+            owner, rest = " ".join(words[:cut]), words[cut:]
+            iso3 = gaz.demonyms.get(owner) or next(
+                (p.cc for p in gaz.lookup(owner) if p.kind == "country" and p.cc), None)
+            if iso3 is None:
+                continue
+            while len(rest) > 1 and rest[0] in forms.state_force_modifiers:
+                rest = rest[1:]
+            tail = " ".join(rest)
+            if tail in forms.state_force_nouns or tail in forms.state_institutions:
+                return gaz.country_name(iso3)
+            return None
         return None
 
     def actor_info(self, name: str) -> ActorInfo | None:

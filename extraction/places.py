@@ -46,6 +46,9 @@ NOT_NAMES = frozenset({"the", "a", "an", "in", "at", "on", "near", "from", "for"
                        "june", "july", "august", "september", "october", "november", "december",
                        *DIRECTIONS})
 SMALL_TOWN = 100_000
+# Hamlets and villages below this size share their names with too many words and people: they
+# count only after a locative preposition ("in", "near") or with a settlement noun ("village").
+MINOR_TOWN = 5_000
 # A town below this size, in a country the article gives no other sign of, is taken for a
 # namesake of the place meant (big cities name their country in the article's context).
 NAMESAKE_POPULATION = 1_000_000
@@ -217,6 +220,12 @@ class PlaceFinder:
             return False
         if towns_only and key in self.gaz.common and (not m.locative or m.first == 0):
             return False
+        if towns_only and m.first == m.last and key in NOT_NAMES:
+            return False  # "on Thursday" is a day, whatever islands are named after it
+        if towns_only and not (m.locative or self._cued(sent, m.first, m.last)):
+            m.candidates = [p for p in m.candidates if p.pop >= MINOR_TOWN]
+            if not m.candidates:
+                return False
         if key in DIRECTIONS or key in VAGUE_NAMES:
             # "East", "Centre", "Middle East": region names only with "region"/"province".
             m.candidates = [p for p in m.candidates if p.kind == "country"]
@@ -247,6 +256,8 @@ class PlaceFinder:
         areas = [m for m in mentions if m.candidates and m not in towns]
         for m in areas:
             m.place = max(m.candidates, key=lambda p: self._score(p, m, context))
+            if m.place.kind == "admin1" and not m.admin_hint:
+                m.place = self._seat(m, m.place)
         near = [m.place for m in areas if m.place is not None]
         regions = {(p.cc, p.admin1 or p.name) for p in near if p.kind in ("admin1", "region")}
         named = {p.cc for p in near}
@@ -260,9 +271,20 @@ class PlaceFinder:
                 m.place = self._unknown(m, near, context)
 
     @staticmethod
+    def _seat(m: PlaceMention, unit: Place) -> Place:
+        """"in Aleppo", "in Kabul": the city a province is named after, unless the text says
+        "province"; the city's record carries the province anyway."""
+        seats = [p for p in m.candidates if p.kind == "place" and p.cc == unit.cc
+                 and p.admin1 == unit.name and p.pop >= MINOR_TOWN]
+        return max(seats, key=lambda p: p.pop) if seats else unit
+
+    @staticmethod
     def _namesake(p: Place, context: Counter[str], named: set[str | None]) -> bool:
-        return bool(context) and p.pop < NAMESAKE_POPULATION and p.cc not in named \
-            and not context.get(p.cc or "")
+        if not context or p.cc in named:
+            return False
+        if p.pop < MINOR_TOWN:  # a hamlet only in the country the article is mostly about
+            return p.cc != context.most_common(1)[0][0]
+        return p.pop < NAMESAKE_POPULATION and not context.get(p.cc or "")
 
     def _unknown(self, m: PlaceMention, near: list[Place], context: Counter[str],
                  ) -> Place | None:

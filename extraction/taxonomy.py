@@ -67,6 +67,9 @@ class Taxonomy:
         self.civilian_targets = frozenset(name_key(w) for w in violence["civilian_targets"])
         self.refinements = [(frozenset(r["from"]), r["to"], compile_lower(r["cue"]))
                             for r in config.get("refinements", [])]
+        self.separate: dict[str, frozenset[str]] = {}
+        for first, second in config.get("separate") or ():
+            self.separate[first] = self.separate.get(first, frozenset()) | {second}
         item = config.get("new_item")
         self._new_item = re.compile(item) if item else None
         self._rules = []

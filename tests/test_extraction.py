@@ -310,3 +310,198 @@ def test_casualty_phrasings(extractor: Extractor, text: str, killed: int) -> Non
 def test_no_casualties_sets_both_counts_to_zero(casualties: CasualtyReader, text: str) -> None:
     counts = casualties.read(text)
     assert (counts.killed, counts.injured) == (0, 0)
+
+
+# -- actors and their roles -------------------------------------------------------------------
+
+def roles(incident: Incident) -> dict[str, str]:
+    return {a.role: a.name for a in incident.actors}
+
+
+@pytest.mark.parametrize(("text", "actor1", "actor2"), [
+    # A generic attacker and counted victims.
+    ("Bandits stormed a hamlet near Gusau in Zamfara, Nigeria, on Monday and shot dead "
+     "six farmers.", "Bandits", "Civilians"),
+    # Victims first, the attacker after "by" (passive voice).
+    ("Four traders were shot dead by unidentified gunmen on a road outside Bunia, Congo, "
+     "on Friday.", "Unidentified gunmen", "Civilians"),
+    # State forces named by their country's adjective.
+    ("The Malian army clashed with JNIM fighters near Djenne, Mali, on Tuesday.",
+     "Mali", "JNIM"),
+    # "came under attack from": the one after "from" acted.
+    ("A Nigerian army patrol came under attack from Boko Haram fighters near Bama, "
+     "Nigeria, on Sunday.", "Boko Haram", "Nigeria"),
+])
+def test_actor_roles(extractor: Extractor, text: str, actor1: str, actor2: str) -> None:
+    got = roles(one(extractor, text))
+    kn = extractor.knowledge
+    assert kn.actor(got.get("actor1", "")) == kn.actor(actor1)
+    assert kn.actor(got.get("actor2", "")) == kn.actor(actor2)
+
+
+def test_a_named_group_replaces_generic_gunmen(extractor: Extractor) -> None:
+    text = ("Gunmen abducted 12 bus passengers near Gimbi, Ethiopia, on Sunday. "
+            "Residents blamed the Oromo Liberation Army.")
+    incident = one(extractor, text)
+    assert roles(incident)["actor1"] == extractor.knowledge.actor("Oromo Liberation Army")
+    assert roles(incident)["actor2"] == "Civilians"
+
+
+def test_protest_roles_follow_the_type(extractor: Extractor) -> None:
+    dispersed = one(extractor, "Police in Nairobi, Kenya, fired tear gas to disperse "
+                               "demonstrators marching on parliament on Tuesday.")
+    assert dispersed.sub_event_type == "Protest with intervention"
+    assert roles(dispersed) == {"actor1": "Protesters", "actor2": "Kenya"}
+    shot = one(extractor, "Security forces shot dead three protesters in Maputo, "
+                          "Mozambique, on Wednesday.")
+    assert shot.sub_event_type == "Excessive force against protesters"
+    assert roles(shot) == {"actor1": "Mozambique", "actor2": "Protesters"}
+
+
+def test_disasters_have_no_actors(extractor: Extractor) -> None:
+    incident = one(extractor, "Floods swept through villages near Beledweyne, Somalia, on "
+                              "Monday, killing nine residents.")
+    assert incident.event_type == "Disaster"
+    assert incident.actors == []
+
+
+@pytest.mark.parametrize(("name", "state"), [
+    ("Malian Armed Forces", "Mali"), ("Police Forces of Kenya", "Kenya"),
+    ("Government of Ethiopia", "Ethiopia"), ("Iraqi Counter-Terrorism Service", "Iraq"),
+    ("Haitian National Police", "Haiti"),
+])
+def test_state_force_names_mean_their_state(extractor: Extractor, name: str,
+                                             state: str) -> None:
+    assert extractor.knowledge.actor(name) == state
+
+
+# -- places ------------------------------------------------------------------------------------
+
+def test_a_small_town_counts_after_a_preposition(extractor: Extractor) -> None:
+    incident = one(extractor, "Gunmen killed five herders in Abalak, Niger, on Monday.")
+    assert incident.location.place == "Abalak"  # not its namesake in Russia
+    assert incident.location.admin1 == "Tahoua"
+
+
+def test_a_weekday_is_not_a_place(extractor: Extractor) -> None:
+    incident = one(extractor, "A gas explosion at a depot in Embakasi, Nairobi, on Thursday "
+                              "night killed three people.")
+    assert incident.location.country_code == "KEN"
+
+
+def test_a_city_named_like_its_province_is_the_city(extractor: Extractor) -> None:
+    city = one(extractor, "Shelling killed four civilians in Aleppo, Syria, on Monday.")
+    assert (city.location.place, city.location.admin1) == ("Aleppo", "Aleppo")
+    province = one(extractor, "Shelling killed four civilians in Aleppo province, Syria, "
+                              "on Monday.")
+    assert province.location.precision == "admin1"
+
+
+@pytest.mark.parametrize(("alias", "admin1"), [
+    ("Taiz", "Taizz"), ("Damascus governorate", "Damascus"), ("Kyiv city", "Kyiv City"),
+    ("North Kivu", "North Kivu"), ("Lower Shabeelle", "Lower Shabelle"),
+])
+def test_admin1_spellings(extractor: Extractor, alias: str, admin1: str) -> None:
+    area = extractor.knowledge.area(alias)
+    assert area is not None and area.name == admin1
+
+
+def test_the_title_gives_the_town(extractor: Extractor) -> None:
+    found = extractor.extract("Security forces dispersed the crowd and detained dozens of "
+                              "students on Sunday.", published=PUBLISHED,
+                              title="Police break up student rally in Tehran")
+    assert [i.location.place for i in found] == ["Tehran"]
+
+
+def test_a_dateline_is_not_the_place_of_the_event(extractor: Extractor) -> None:
+    incident = one(extractor, "BANGKOK, March 29 (Wire) - A strong earthquake struck "
+                              "central Myanmar on Friday. The quake's epicentre was near "
+                              "Mandalay, where buildings collapsed.")
+    assert incident.location.country_code == "MMR"
+    assert incident.location.place == "Mandalay"
+
+
+# -- several incidents in one sentence ---------------------------------------------------------
+
+def test_killing_and_abduction_in_one_sentence_are_two_incidents(extractor: Extractor) -> None:
+    found = extract(extractor, "Gunmen killed seven villagers and kidnapped 25 others in a "
+                               "raid near Tsafe, Nigeria, on Sunday.")
+    assert [(i.sub_event_type, i.killed) for i in found] == [
+        ("Attack", 7), ("Abduction/forced disappearance", None)]
+
+
+# -- casualties ---------------------------------------------------------------------------------
+
+def test_one_named_victim_and_others(casualties: CasualtyReader) -> None:
+    assert casualties.read("The air strike killed a senior commander and 7 others.").killed == 8
+    assert casualties.read("A local chief and three others were killed.").killed == 4
+
+
+def test_a_toll_in_the_next_sentence_belongs_to_the_disaster(extractor: Extractor) -> None:
+    incident = one(extractor, "A powerful earthquake struck eastern Turkey near Malatya on "
+                              "Monday. More than 1,200 people were killed by Tuesday, "
+                              "officials said.")
+    assert (incident.sub_event_type, incident.killed) == ("Natural disaster", 1200)
+
+
+def test_a_factory_blast_is_an_accident(extractor: Extractor) -> None:
+    incident = one(extractor, "Nine people were killed when an explosion ripped through a "
+                              "fireworks factory near Sivakasi, India, on Friday.")
+    assert incident.sub_event_type == "Man-made disaster"
+
+
+@pytest.mark.parametrize("text", [
+    "Oil prices rose 3% on Tuesday as attacks on tankers in the Gulf of Aden raised "
+    "supply worries in London.",
+    "The EU adopted new sanctions against Belarus on Monday, targeting its potash exports.",
+    "A cyclone was expected to make landfall in Bangladesh's Chittagong on Friday.",
+    "Survivors in Srebrenica, Bosnia, visited the mass grave on the anniversary.",
+])
+def test_market_forecast_and_remembrance_traps(extractor: Extractor, text: str) -> None:
+    assert extract(extractor, text) == []
+
+
+def test_an_event_in_a_list_of_towns_is_one_incident_per_town(extractor: Extractor) -> None:
+    found = extract(extractor, "Police fired tear gas at protesters in Kano and Kaduna, "
+                               "Nigeria, on Monday.")
+    assert [i.location.place for i in found] == ["Kano", "Kaduna"]
+    road = extract(extractor, "A roadside bomb killed two soldiers on the road between "
+                              "Kirkuk and Tikrit, Iraq, on Monday.")
+    assert len(road) == 1
+
+
+def test_a_lone_incident_takes_a_toll_given_later(extractor: Extractor) -> None:
+    incident = one(extractor, "Gunmen attacked a police post in Kajuru, Nigeria, on Sunday. "
+                              "The assault lasted two hours. Residents fled into the bush. "
+                              "Hospital staff later said 11 people died.")
+    assert incident.killed == 11
+
+
+def test_a_death_from_illness_lends_no_toll(extractor: Extractor) -> None:
+    incident = one(extractor, "Gunmen attacked a police post in Kajuru, Nigeria, on Sunday. "
+                              "Residents fled into the bush. "
+                              "Separately, a retired general died of a heart attack in Abuja.")
+    assert incident.killed is None
+
+
+def test_military_shorthand_for_casualties(casualties: CasualtyReader) -> None:
+    counts = casualties.read("Ambush on a patrol near Djibo: 9 soldiers KIA, 4 WIA.")
+    assert (counts.killed, counts.injured) == (9, 4)
+
+
+def test_monitor_shorthand_for_state_forces(extractor: Extractor) -> None:
+    incident = one(extractor, "12 Mar: RU artillery shelled a market in Kherson, Ukraine; "
+                              "2 civilians killed.")
+    assert roles(incident) == {"actor1": "Russia", "actor2": "Civilians"}
+
+
+def test_a_group_name_inside_a_longer_name_is_not_that_group(extractor: Extractor) -> None:
+    incident = one(extractor, "Fighters of the West Papua National Liberation Army shot dead "
+                              "two road workers near Nduga, Indonesia, on Monday.")
+    assert extractor.knowledge.actor("ELN") not in {a.name for a in incident.actors}
+
+
+def test_a_dateline_country_is_not_an_actor(extractor: Extractor) -> None:
+    incident = one(extractor, "MEXICO CITY, March 2 (Wire) - Gunmen threw a grenade into a "
+                              "bar in Celaya, killing three people.")
+    assert roles(incident)["actor1"] == "Unidentified gunmen"
