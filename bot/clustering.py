@@ -18,6 +18,27 @@ SAME_COPY = 90.0  # so alike that the reports are one text, whatever their place
 COPY_WORDS = 12
 SIGNATURE_BANDS, SIGNATURE_ROWS = 6, 10  # MinHash LSH: texts with Jaccard above ~0.85 meet
 _WORD = re.compile(r"[^\W_]+")
+# What an attack hit, one name per kind of place: two reports of one town on one day that name
+# different kinds are different incidents.
+TARGETS = {
+    word: kind
+    for kind, words in {
+        "hospital": ("hospital", "hospitals", "clinic", "clinics"),
+        "school": ("school", "schools", "university", "college"),
+        "market": ("market", "markets", "marketplace", "bazaar"),
+        "worship": ("mosque", "mosques", "church", "churches", "temple", "synagogue"),
+        "checkpoint": ("checkpoint", "checkpoints"),
+        "convoy": ("convoy", "convoys", "patrol", "patrols"),
+        "camp": ("camp", "camps"),
+        "base": ("base", "bases", "barracks", "airbase", "airport"),
+        "depot": ("depot", "depots", "warehouse", "arsenal"),
+        "bus": ("bus", "buses", "minibus"),
+        "home": ("home", "homes", "house", "houses", "residence"),
+        "bridge": ("bridge", "bridges"),
+        "power": ("substation", "plant", "refinery", "pipeline"),
+    }.items()
+    for word in words
+}
 
 
 def signature(text: str) -> list[str]:
@@ -43,6 +64,16 @@ def _compatible(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a.casefold() == b.casefold()
 
 
+def _targets(text: str) -> set[str]:
+    return {TARGETS[w] for w in _WORD.findall(text.lower()) if w in TARGETS}
+
+
+def _different_targets(a: str, b: str) -> bool:
+    """Both reports name what was hit, and they name different things."""
+    ta, tb = _targets(a), _targets(b)
+    return bool(ta and tb) and not ta & tb
+
+
 def same_incident(a: Incident, b: Incident) -> bool:
     """Same type family, compatible place (and, through the candidates, date), and one more sign:
     the same sub-event type with a shared actor or the same town, or similar wording.
@@ -60,6 +91,8 @@ def same_incident(a: Incident, b: Incident) -> bool:
         return long_enough and fuzz.token_set_ratio(a.summary, b.summary) >= SAME_COPY
     if not (_compatible(la.admin1, lb.admin1) and _compatible(la.place, lb.place)):
         return False
+    if _different_targets(a.summary, b.summary):
+        return False  # a strike on a school and one on a hospital in one town: two incidents
     similar = fuzz.token_set_ratio(a.summary, b.summary) >= SIMILAR_TEXT
     if a.sub_event_type != b.sub_event_type:
         return similar

@@ -98,3 +98,11 @@ async def test_signatures_are_kept_in_redis_for_the_clustering_window(
     assert await store.similar_text_candidates(copy, today + timedelta(days=5)) == []
     ttl = await redis_client.ttl(store.keys.text_bands(today))
     assert 0 < ttl <= CLUSTER_TTL.total_seconds()
+
+
+def test_one_town_one_day_but_different_targets_are_two_incidents() -> None:
+    school = incident(summary="An air strike hit a school in Deir ez-Zor, killing four children.")
+    hospital = incident(summary="An air strike hit a hospital in Deir ez-Zor, killing a nurse.")
+    school_again = incident(summary="Warplanes bombed the school in Deir ez-Zor city.")
+    assert not same_incident(school, hospital)
+    assert same_incident(school, school_again)
