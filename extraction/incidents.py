@@ -1,18 +1,15 @@
 """From sentences to incidents: each sentence is read once, then sentences are grouped.
 
-Each sentence is analysed on its own (triggers, actors, places, casualties, dates); a sentence
-with an event trigger either continues the incident before it (same place, same attacker, no
-other date) or starts a new one. A sentence without a trigger right after an incident can still
-lend it a casualty count or a more precise place. The rules themselves are data in config/.
+Each sentence is analysed on its own (triggers, type, actors and their roles, places); the
+readings are then grouped into incidents (extraction/grouping.py), and each group becomes an
+`Incident` with its place, actors, counts and date. The rules themselves are data in config/.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cached_property
 from importlib.resources import files
 from typing import Any, NamedTuple
 
@@ -20,12 +17,12 @@ import yaml
 from spacy.tokens import Doc
 
 from extraction.actors import PLACEHOLDER, ActorFinder, ActorMention
-from extraction.casualties import Casualties, CasualtyReader
-from extraction.dates import DateMention, find_dates, is_history
+from extraction.casualties import CasualtyReader
+from extraction.grouping import LIST_WORDS, Group, Grouper, Reading
 from extraction.knowledge import Knowledge
 from extraction.model import Actor, Incident, Location
 from extraction.names import name_key
-from extraction.places import PlaceFinder, PlaceMention, context_countries, locative
+from extraction.places import PlaceFinder, context_countries, locative
 from extraction.roles import Party, RoleConventions
 from extraction.taxonomy import GENERIC, Taxonomy, Trigger
 from extraction.text import Sentence
@@ -36,13 +33,8 @@ SPONSOR_WORDS = frozenset({"backed", "supported", "sponsored", "funded", "armed"
 SOURCE_NOUNS = frozenset({"attack", "fire", "attacks", "shelling", "assault", "gunfire"})
 VICTIM_KINDS = frozenset({"civilians", "protesters"})
 NEAR_WORDS = 12  # an actor further than this from the trigger is not a party to it
-VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
-LIST_WORDS = frozenset({"and", "or", "as", "well"})
-UNIT_NOUNS = frozenset({"governorates", "oblasts", "districts", "provinces", "states", "regions",
-                        "counties", "departments", "prefectures", "territories", "regencies"})
 CLAIM_VERBS = frozenset({"said", "says", "claimed", "announced", "confirmed", "stated"})
 CLAIM_SUBJECTS = frozenset({"it", "they", "its", "their"})
-SPAN_WORDS = frozenset({"between", "from"})  # "between Kirkuk and Hawija" is one stretch
 NUMBER_WORDS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                           "eleven", "twelve", "dozens", "dozen", "scores", "hundreds", "several",
                           "many", "some", "least", "thousands", "fifteen", "twenty",
@@ -69,129 +61,6 @@ class _Found(NamedTuple):
     masked: str
     kinds: frozenset[str]  # sub-event types of every trigger, the telling one among them
     vetoed: bool = False  # a trap ("died of a heart attack") rules the sentence out
-
-
-@dataclass
-class _Reading:
-    """What one sentence says, before sentences are grouped into incidents."""
-
-    sent: Sentence
-    trigger: Trigger | None
-    actors: list[ActorMention]
-    places: list[PlaceMention]
-    masked: str
-    published: date | None
-    reader: CasualtyReader
-    sub_event_type: str | None = None
-    parties: tuple[list[ActorMention], list[ActorMention]] = ([], [])
-    kinds: frozenset[str] = frozenset()  # the types of all the sentence's triggers
-    vetoed: bool = False  # a trap rules the sentence out: it lends nothing
-    also: str | None = None  # a second event the sentence reports, coded apart
-    uncounted: bool = False  # the sentence's counts belong to its other event
-    at: PlaceMention | None = None  # the one town of a list this copy of the sentence is about
-
-    # Counts and dates are read only for the sentences an incident uses.
-    @cached_property
-    def casualties(self) -> Casualties:
-        return Casualties() if self.uncounted else self.reader.read(self.masked)
-
-    @cached_property
-    def dates(self) -> list[DateMention]:
-        return find_dates(self.sent.norm, self.published, self.sent.starts)
-
-    @property
-    def place(self) -> PlaceMention | None:
-        """The most specific place the sentence names, preferring ones after "in"/"near"."""
-        if self.at is not None:
-            return self.at
-        resolved = [m for m in self.places if m.place is not None]
-        if not resolved:
-            return None
-        # A dateline ("BANGKOK, March 29 -") says where the reporter was, the last resort.
-        return max(resolved, key=lambda m: (not _dateline(m), m.locative,
-                                            m.place.rank if m.place else 0, -m.first))
-
-    @property
-    def event_date(self) -> date | None:
-        for kind in ("event", "report"):
-            for d in self.dates:
-                if d.kind == kind and d.value is not None:
-                    return d.value
-        return None
-
-    @property
-    def stated_day(self) -> date | None:
-        """The day the sentence says the event happened (not when it was reported)."""
-        return next((d.value for d in self.dates if d.kind == "event" and d.value), None)
-
-    @property
-    def attacker(self) -> str | None:
-        named = [a.name for a in self.parties[0] if a.name != PLACEHOLDER]
-        return named[0] if named else None
-
-
-@dataclass
-class _Group:
-    """Sentences that report one incident."""
-
-    readings: list[_Reading] = field(default_factory=list)
-    sub_event_type: str = GENERIC
-    trigger: Trigger | None = None
-    place: PlaceMention | None = None
-    killed: int | None = None
-    injured: int | None = None
-    day: date | None = None  # the day the text gives for the event
-    reported: date | None = None  # else the day it was reported
-    nearby: list[_Reading] = field(default_factory=list)  # the sentence after, for blame
-
-    @property
-    def last_index(self) -> int:
-        return self.readings[-1].sent.index
-
-    @property
-    def country(self) -> str | None:
-        return self.place.place.cc if self.place and self.place.place else None
-
-    @property
-    def attacker(self) -> str | None:
-        for r in self.readings:
-            if r.attacker:
-                return r.attacker
-        return None
-
-
-def _towns(r: _Reading) -> list[PlaceMention]:
-    """"in the towns of Lalibela and Gondar", "In Lagos and Abuja": ACLED codes an event in
-    each town of a list, so each gets an incident. Not "between X and Y" (a road), "X, Y"
-    (a town and the place around it) or "X and Y provinces"."""
-    words = r.sent.words
-    towns = [m for m in r.places if m.place is not None and m.place.kind == "place"]
-    run: list[PlaceMention] = []
-    joined = False
-    for m in towns:
-        between = [w.part for w in words[run[-1].last + 1:m.first]] if run else []
-        if run and set(between) <= LIST_WORDS and _same_country(run[-1], m) \
-                and not joined:
-            run.append(m)
-            joined = bool(between)
-            continue
-        if len(run) > 1:
-            break
-        run = [m] if m.locative and (m.first == 0 or words[m.first - 1].part
-                                     not in SPAN_WORDS) else []
-    after = words[run[-1].last + 1].part if run and run[-1].last + 1 < len(words) else None
-    if len(run) < 2 or not joined or run[-1].admin_hint or after in UNIT_NOUNS:
-        return []
-    return run
-
-
-def _same_country(a: PlaceMention, b: PlaceMention) -> bool:
-    return a.place is not None and b.place is not None and a.place.cc == b.place.cc \
-        and a.place.id != b.place.id
-
-
-def _dateline(m: PlaceMention) -> bool:
-    return m.sentence == 0 and m.first == 0 and m.surface.isupper() and len(m.surface) > 3
 
 
 def _in_dateline(sent: Sentence, first: int) -> bool:
@@ -241,6 +110,7 @@ class IncidentReader:
         self.casualties = casualties
         self.actor_finder = ActorFinder(knowledge)
         self.roles = roles or RoleConventions({}, {})
+        self.grouper = Grouper(taxonomy)
 
     @classmethod
     def load(cls, taxonomy: str, triggers: str, traps: str, modality: str,
@@ -286,9 +156,9 @@ class IncidentReader:
         for r in every:
             finder.resolve(r.places, context)
             self._settle_type(r)
-        groups = self._group(readings, context)
+        groups = self.grouper.group(readings)
         if not groups and head is not None and head.trigger is not None:
-            groups = self._group([head], context)
+            groups = self.grouper.group([head])
         for g in groups:
             self._borrow_place(g, head)
         groups.sort(key=lambda g: g.readings[0].sent.index)  # the lead story first
@@ -312,7 +182,7 @@ class IncidentReader:
         return _Found(trigger, masked, frozenset(kinds), vetoed)
 
     def _read(self, sent: Sentence, found_trigger: _Found, finder: PlaceFinder,
-              published: date | None) -> _Reading:
+              published: date | None) -> Reading:
         trigger, masked, kinds, vetoed = found_trigger
         found = self.actor_finder.find(sent)
         # A bare country name is a place unless it is the one acting or acted upon.
@@ -322,11 +192,11 @@ class IncidentReader:
                   and not (self._country_name(sent, a) and (_in_place_list(sent, a.first)
                                                             or _in_dateline(sent, a.first)))]
         actors = self._heads(sent, actors)
-        return _Reading(sent, trigger, actors, places, masked, published, self.casualties,
+        return Reading(sent, trigger, actors, places, masked, published, self.casualties,
                         kinds=kinds, vetoed=vetoed)
 
     @staticmethod
-    def _actor_countries(r: _Reading) -> list[str]:
+    def _actor_countries(r: Reading) -> list[str]:
         """Countries the sentence's actors belong to ("Nigerian troops", "Arakan Army"), for
         telling which country an article is about; country names count as places already."""
         named = {i for m in r.places for i in range(m.first, m.last + 1)}
@@ -366,7 +236,7 @@ class IncidentReader:
         back = [w.part for w in words[max(0, actor.first - 2):actor.first]]
         return "according" in back or (back[-1:] == ["to"] and "according" in back)
 
-    def _settle_type(self, r: _Reading) -> None:
+    def _settle_type(self, r: Reading) -> None:
         """The sentence's sub-event type and who acted on whom."""
         if r.trigger is None:
             return
@@ -381,13 +251,13 @@ class IncidentReader:
                        if (w.end <= at if behind else w.start >= r.trigger.end)}
             kinds = {a.kind for a in r.parties[1]}
             sub = self.taxonomy.resolve_generic(r.trigger.text, targets, kinds)
-        sub = self.taxonomy.refine(sub, r.sent.low)
+        sub = self.taxonomy.refine(sub, r.masked)
         r.sub_event_type = None if self.taxonomy.type_vetoed(sub, r.sent.low) else sub
         partners = self.taxonomy.separate.get(sub or "")
         if partners:
             r.also = next((k for k in sorted(partners) if k in r.kinds), None)
 
-    def _parties(self, r: _Reading) -> tuple[list[ActorMention], list[ActorMention]]:
+    def _parties(self, r: Reading) -> tuple[list[ActorMention], list[ActorMention]]:
         """(actor1, actor2): "by X" names the attacker; else the subject before the trigger acts
         on what follows it. Counted people ("nine villagers", "5 soldiers") were hit."""
         assert r.trigger is not None
@@ -426,99 +296,14 @@ class IncidentReader:
         return False
 
     @staticmethod
-    def _passive(r: _Reading, at: int) -> bool:
+    def _passive(r: Reading, at: int) -> bool:
         """"were attacked", "came under fire", "suffered injuries": the subject was hit."""
         words = r.sent.words
         back = {w.part for w in words[max(0, at - 3):at]}
         return bool(back & {"were", "was", "been", "be", "suffered", "under", "sustained"})
 
-    # -- sentences into incidents -----------------------------------------------------------
-
-    def _group(self, readings: list[_Reading], context: Counter[str]) -> list[_Group]:
-        groups: list[_Group] = []
-        current: _Group | None = None
-        for r in readings:
-            if r.trigger is not None and r.sub_event_type is not None \
-                    and not is_history(r.dates, r.published):
-                target = self._continued(groups, current, r)
-                if target is None:
-                    target = _Group()
-                    groups.append(target)
-                self._add(target, r)
-                current = target
-                copies = [replace(r, at=m, uncounted=True, also=None) for m in _towns(r)[1:]]
-                if r.also is not None:
-                    copies.append(replace(r, sub_event_type=r.also, also=None, uncounted=True))
-                for other in copies:
-                    groups.append(_Group())
-                    self._add(groups[-1], other)
-            elif current is not None and r.sent.index == current.last_index + 1:
-                self._lend(current, r)
-                current.nearby.append(r)
-            elif current is not None and len(groups) == 1 and current.killed is None \
-                    and r.trigger is None and not r.vetoed and r.casualties.killed is not None:
-                # A lone incident's toll may come a few sentences later ("Officials later
-                # said 12 people died").
-                self._lend(current, r)
-        return groups
-
-    def _continued(self, groups: list[_Group], current: _Group | None,
-                   r: _Reading) -> _Group | None:
-        """The incident a triggered sentence goes on about: the one just before it, or an
-        earlier one of the same type in the same country ("its strikes in eastern Syria")."""
-        if current is not None and self._continues(current, r, strict=False):
-            return current
-        for g in reversed(groups):
-            if g is not current and self._continues(g, r, strict=True):
-                return g
-        return None
-
-    def _continues(self, g: _Group, r: _Reading, *, strict: bool) -> bool:
-        assert r.sub_event_type is not None and r.trigger is not None
-        countries = {m.place.cc for m in r.places if m.place is not None}
-        if countries and g.country is not None and g.country not in countries:
-            return False
-        place, there = r.place, g.place
-        if place is not None and place.place is not None and there is not None \
-                and there.place is not None and place.place.kind == "place" \
-                and there.place.kind == "place" and place.place.id != there.place.id:
-            return False
-        if r.attacker and g.attacker and r.attacker != g.attacker:
-            return False
-        # "27 people were killed", "the death toll rose to 84 on Tuesday": a bare count
-        # right after an incident is its toll, whatever day it was reported.
-        toll = not strict and r.trigger.strength <= 1 and r.trigger.sub_event_type == GENERIC \
-            and r.attacker is None and (r.casualties.killed or r.casualties.injured)
-        if toll:
-            return True
-        day = r.stated_day
-        if day is not None and g.day is not None and day != g.day:
-            return False
-        if r.sub_event_type != g.sub_event_type and self.taxonomy.new_item(r.sent.text):
-            return False  # "Same day: IED struck ..." opens a bulletin's next item
-        if strict:
-            return bool(countries) and g.country in countries \
-                and r.sub_event_type == g.sub_event_type
-        event = self.taxonomy.event_type
-        mine, ours = event(r.sub_event_type), event(g.sub_event_type)
-        return mine == ours or (mine in VIOLENT and ours in VIOLENT)
-
-    def _add(self, g: _Group, r: _Reading) -> None:
-        assert r.trigger is not None and r.sub_event_type is not None
-        if g.trigger is None:
-            g.trigger, g.sub_event_type = r.trigger, r.sub_event_type
-        else:
-            mine = Trigger(r.trigger.start, r.trigger.end, r.trigger.text, r.sub_event_type,
-                           r.trigger.strength)
-            ours = Trigger(g.trigger.start, g.trigger.end, g.trigger.text, g.sub_event_type,
-                           g.trigger.strength)
-            if self.taxonomy.better(ours, mine) is mine:
-                g.trigger, g.sub_event_type = r.trigger, r.sub_event_type
-        g.readings.append(r)
-        self._lend(g, r, evidence=False)
-
     @staticmethod
-    def _borrow_place(g: _Group, head: _Reading | None) -> None:
+    def _borrow_place(g: Group, head: Reading | None) -> None:
         """The title's town for an incident whose sentences name only a country or region
         ("Police disperse students in Tehran" over "Security forces dispersed the crowd")."""
         if g.place is not None and g.place.place is not None and g.place.place.kind == "place":
@@ -528,31 +313,9 @@ class IncidentReader:
                 and (g.country is None or m.place.cc == g.country):
             g.place = m
 
-    @staticmethod
-    def _lend(g: _Group, r: _Reading, *, evidence: bool = True) -> None:
-        """Fill what the group lacks from a sentence: counts, a closer place, a date."""
-        useful = False
-        c = r.casualties
-        if c.killed is not None and (g.killed is None or c.killed > g.killed):
-            g.killed, useful = c.killed, True
-        if c.injured is not None and (g.injured is None or c.injured > g.injured):
-            g.injured, useful = c.injured, True
-        place = r.place
-        if place is not None and place.place is not None:
-            closer = g.place is not None and g.place.place is not None \
-                and place.place.cc == g.country and place.place.rank > g.place.place.rank
-            if g.place is None or g.place.place is None or closer:
-                g.place, useful = place, True
-        if g.day is None and r.stated_day is not None:
-            g.day = r.stated_day
-        if g.reported is None and r.event_date is not None:
-            g.reported = r.event_date
-        if evidence and useful:
-            g.readings.append(r)
-
     # -- incidents --------------------------------------------------------------------------
 
-    def _incident(self, g: _Group, context: Counter[str], published: date | None) -> Incident:
+    def _incident(self, g: Group, context: Counter[str], published: date | None) -> Incident:
         location = self._location(g, context)
         actors = self._actors(g, location)
         evidence = [r.sent.text for r in g.readings]
@@ -573,7 +336,7 @@ class IncidentReader:
             confidence=round(min(confidence, 1.0), 2),
         )
 
-    def _location(self, g: _Group, context: Counter[str]) -> Location:
+    def _location(self, g: Group, context: Counter[str]) -> Location:
         gaz = self.knowledge.gazetteer
         if g.place is not None and g.place.place is not None:
             return gaz.location(g.place.place)
@@ -584,7 +347,7 @@ class IncidentReader:
                 return gaz.location(country)
         return Location()
 
-    def _actors(self, g: _Group, location: Location) -> list[Actor]:
+    def _actors(self, g: Group, location: Location) -> list[Actor]:
         """actor1 and actor2: the first each sentence proposes, settled by the conventions."""
         cc = location.country_code
         state_name = self.knowledge.gazetteer.country_name(cc) if cc else None

@@ -20,6 +20,7 @@ PARTICLES = frozenset({"al", "el", "ad", "as", "ar", "an", "ash", "at", "az", "e
 LOCATIVE = frozenset({"in", "near", "at", "outside", "inside", "across", "around", "throughout",
                       "into", "within", "along", "toward", "towards", "between", "from",
                       "nearby", "outskirts", "over", "on"})
+BORDER_NOUNS = frozenset({"border", "borders", "crossing", "frontier", "boundary"})
 PLACE_NOUNS = frozenset({"town", "city", "village", "region", "province", "state", "district",
                          "outskirts", "north", "south", "east", "west", "northeast", "northwest",
                          "southeast", "southwest", "suburb", "suburbs", "area", "governorate",
@@ -95,7 +96,10 @@ def locative(sent: Sentence, first: int) -> bool:
         if k < 0:
             return False
         part = words[k].part or ""
-        if part in LOCATIVE or (part == "of" and k > 0 and words[k - 1].part in PLACE_NOUNS):
+        # "the town of X", and "the border with X" / "the crossing with X"
+        of_place = part == "of" and k > 0 and words[k - 1].part in PLACE_NOUNS
+        with_border = part == "with" and k > 0 and words[k - 1].part in BORDER_NOUNS
+        if part in LOCATIVE or of_place or with_border:
             return True
         if words[k].text[:1].isupper() and sent.text[words[k].end:words[k].end + 2] in ("'s", "’s"):
             continue  # "in Nigeria's northwestern Zamfara state"

@@ -38,6 +38,14 @@ class _TriggerRule:
     starts: frozenset[str] | None  # word beginnings a match needs (None: any)
 
 
+@dataclass(frozen=True)
+class _Refinement:
+    sources: frozenset[str]
+    target: str
+    cue: re.Pattern[str]
+    unless: re.Pattern[str] | None
+
+
 def _compile(patterns: list[str]) -> re.Pattern[str] | None:
     if not patterns:
         return None
@@ -65,11 +73,17 @@ class Taxonomy:
         self.explosion_words = frozenset(violence["explosion_words"])
         self.armed_targets = frozenset(name_key(w) for w in violence["armed_targets"])
         self.civilian_targets = frozenset(name_key(w) for w in violence["civilian_targets"])
-        self.refinements = [(frozenset(r["from"]), r["to"], compile_lower(r["cue"]))
-                            for r in config.get("refinements", [])]
+        self.refinements = [
+            _Refinement(frozenset(r["from"]), r["to"], compile_lower(r["cue"]),
+                        compile_lower(r["unless"]) if r.get("unless") else None)
+            for r in config.get("refinements", [])
+        ]
         self.separate: dict[str, frozenset[str]] = {}
         for first, second in config.get("separate") or ():
             self.separate[first] = self.separate.get(first, frozenset()) | {second}
+        self._kin = {event: i for i, events in enumerate(config.get("kin") or ())
+                     for event in events}
+        self.graded = frozenset(config.get("graded") or ())
         item = config.get("new_item")
         self._new_item = re.compile(item) if item else None
         self._rules = []
@@ -78,7 +92,9 @@ class Taxonomy:
             requires = compile_lower(t["requires"]) if t.get("requires") else None
             self._rules.append(_TriggerRule(t["sub_event_type"], int(t["strength"]), pattern,
                                             requires, gate(pattern)))
-        self._rules.sort(key=lambda r: -r.strength)
+        # Stronger rules claim their span first; among equals, the more specific type does
+        # ("artillery shells releasing gas" is a chemical attack before it is shelling).
+        self._rules.sort(key=lambda r: (-r.strength, self.rank.get(r.sub_event_type, 99)))
         self._mask = _compile([t["pattern"] for t in traps if t["kind"] == "mask"])
         self._veto_sentence = _compile([t["pattern"] for t in traps
                                         if t["kind"] == "veto_sentence"])
@@ -154,6 +170,12 @@ class Taxonomy:
     def event_type(self, sub_event_type: str) -> str:
         return self.event_of[sub_event_type]
 
+    def kin(self, a: str, b: str) -> bool:
+        """True when sentences of these two sub-event types can report one incident: the
+        same event type, or kindred ones (a battle and the shelling in it)."""
+        ea, eb = self.event_of[a], self.event_of[b]
+        return ea == eb or (ea in self._kin and self._kin.get(eb) == self._kin[ea])
+
     def better(self, a: Trigger, b: Trigger) -> Trigger:
         """The more telling of two triggers: stronger, then higher in precedence."""
         ka = (-a.strength, self.rank.get(a.sub_event_type, 99))
@@ -187,8 +209,11 @@ class Taxonomy:
         """True for a sentence that opens a bulletin's next item ("Same day: ...")."""
         return bool(self._new_item and self._new_item.match(text))
 
-    def refine(self, sub_event_type: str, text: str) -> str:
-        for sources, target, cue in self.refinements:
-            if sub_event_type in sources and cue.search(lower(text)):
-                return target
+    def refine(self, sub_event_type: str, masked: str) -> str:
+        """A more precise type from a cue anywhere in the (masked) sentence, unless a
+        counter-cue says the first reading stands."""
+        for r in self.refinements:
+            if sub_event_type in r.sources and r.cue.search(masked) \
+                    and not (r.unless and r.unless.search(masked)):
+                return r.target
         return sub_event_type

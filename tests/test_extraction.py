@@ -505,3 +505,119 @@ def test_a_dateline_country_is_not_an_actor(extractor: Extractor) -> None:
     incident = one(extractor, "MEXICO CITY, March 2 (Wire) - Gunmen threw a grenade into a "
                               "bar in Celaya, killing three people.")
     assert roles(incident)["actor1"] == "Unidentified gunmen"
+
+
+# -- sub-event types by ACLED's definitions ---------------------------------------------------
+
+ACLED_TYPES = [
+    # A weapon intercepted, shot down or defused, or a cache seized, is a disrupted attack.
+    ("Air defences over Erbil intercepted three rockets fired at the airport on Friday; "
+     "nobody was hurt.", "Disrupted weapons use"),
+    ("Army engineers defused an unexploded mortar shell found near a school in Gao on Monday.",
+     "Disrupted weapons use"),
+    ("Police in Kandahar discovered a large cache of weapons and explosives in a house on "
+     "Sunday, including three rocket launchers.", "Disrupted weapons use"),
+    # A crowd that beats, stones or burns someone is mob violence.
+    ("A suspected thief was beaten to death by a crowd at a market in Kumasi on Friday.",
+     "Mob violence"),
+    ("Residents of a village near Bunia stoned and set fire to two men accused of witchcraft "
+     "on Tuesday.", "Mob violence"),
+    # Explicit agreements settle the sentence, whatever violence they end.
+    ("The two sides agreed on Monday to a cessation of hostilities after clashes near Abyei.",
+     "Agreement"),
+    ("A deal has been reached in Kampala for the release of forty detained fighters, the "
+     "mediators said on Friday.", "Agreement"),
+    # Curfews and emergencies of any length are a change to the authorities' activity.
+    ("Authorities imposed a dusk-to-dawn curfew on Kasese on Sunday.", "Change to group/activity"),
+    ("The government declared a 60-day state of emergency in Ituri province on Tuesday.",
+     "Change to group/activity"),
+    # Bases handed over, troops withdrawn without a fight.
+    ("Foreign troops handed over their last base in the north to the national army in "
+     "Kidal on Friday.", "Non-violent transfer of territory"),
+    # A building turned into a base by an armed group.
+    ("Gang members turned a disused clinic in Jacmel into a base on Sunday.",
+     "Headquarters or base established"),
+    # Graves and remains found.
+    ("A search group located a clandestine grave with the remains of nine people outside "
+     "Tijuana on Saturday.", "Other"),
+    # Property burned by an armed group.
+    ("Militiamen burned 40 houses in a village near Djugu on Wednesday.",
+     "Looting/property destruction"),
+    # Accidents: a tanker blast or a collapse is a man-made disaster, not a bomb.
+    ("A fuel tanker exploded on the highway near Kaduna on Monday, killing 20 people.",
+     "Man-made disaster"),
+    ("A five-storey building under construction collapsed in Nairobi on Thursday, killing "
+     "six workers.", "Man-made disaster"),
+    ("An explosion at Lebanon's main oil refinery near Tripoli killed four workers on "
+     "Tuesday.", "Man-made disaster"),
+    # Riots: crowds storming, clashing with police; deaths alone do not make excessive force.
+    ("Thousands of opposition supporters stormed the electoral commission in Kinshasa on "
+     "Monday.", "Violent demonstration"),
+    ("Nine people died in clashes between police and protesters in Conakry on Thursday.",
+     "Violent demonstration"),
+    # Arrests at a protest are its intervention; police gear named "riot" is no riot.
+    ("Police in riot gear detained 40 protesters at a rally in Minsk on Sunday.",
+     "Protest with intervention"),
+    # Crowds gathering are a protest even when the text says "hundreds of women".
+    ("Hundreds of women marched through Freetown on Saturday to demand cheaper rice.",
+     "Peaceful protest"),
+    # Suicide drones are drones; a suicide car bomber is a suicide bombing.
+    ("Suicide drones hit an oil depot in Novorossiysk on Sunday, officials said.",
+     "Air/drone strike"),
+    ("A suicide car bomber rammed an army checkpoint near Baidoa on Friday, killing six "
+     "soldiers.", "Suicide bomb"),
+    ("Russian glide bombs struck Kupiansk on Tuesday, killing two civilians.",
+     "Air/drone strike"),
+    # Gas munitions are chemical weapons before they are grenades or shells.
+    ("A drone dropped a grenade with CS agent on Ukrainian trenches near Toretsk on Friday.",
+     "Chemical weapon"),
+    # Gunfire on tourists is an attack on civilians.
+    ("Gunmen opened fire on tourists at a beach hotel in Sousse on Friday, killing five.",
+     "Attack"),
+    # Territory: "swept into", "drove out of", camps overrun.
+    ("Rebels swept into the town of Bor on Tuesday after government troops fled.",
+     "Non-state actor overtakes territory"),
+    ("The army said on Monday it had driven the militants out of the town of Palma.",
+     "Government regains territory"),
+]
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), ACLED_TYPES)
+def test_acled_sub_event_types(extractor: Extractor, text: str, sub_event_type: str) -> None:
+    assert one(extractor, text).sub_event_type == sub_event_type
+
+
+def test_air_support_does_not_make_a_recapture_an_air_strike(extractor: Extractor) -> None:
+    text = ("Government troops backed by air strikes regained control of the town of Kalemie "
+            "on Sunday after the rebels pulled back.")
+    assert one(extractor, text).sub_event_type == "Government regains territory"
+
+
+def test_a_known_intervention_is_not_undone_by_a_later_protest_word(
+        extractor: Extractor) -> None:
+    text = ("Police fired tear gas to disperse students outside the university in Dakar on "
+            "Monday. The protesters had gathered to demand unpaid grants.")
+    assert one(extractor, text).sub_event_type == "Protest with intervention"
+
+
+def test_a_spate_of_earlier_killings_is_background(extractor: Extractor) -> None:
+    text = ("Officials imposed a curfew on Marsabit on Sunday following a spate of killings in "
+            "the town.")
+    assert one(extractor, text).sub_event_type == "Change to group/activity"
+
+
+def test_a_bomb_squad_is_not_a_bomb(extractor: Extractor) -> None:
+    text = ("Soldiers defused a roadside bomb near Mubi on Monday. Residents were kept away "
+            "until the bomb squad left, and no one was hurt.")
+    found = one(extractor, text)
+    assert found.sub_event_type == "Disrupted weapons use"
+    assert found.injured == 0
+
+
+
+def test_a_country_across_the_border_is_a_place_not_a_party(extractor: Extractor) -> None:
+    incident = one(extractor, "An air strike destroyed a weapons depot near Albu Kamal in "
+                              "eastern Syria on Monday. The depot stood a few kilometres from "
+                              "the border crossing with Iraq.")
+    assert incident.location.country_code == "SYR"
+    assert "Iraq" not in {a.name for a in incident.actors}
