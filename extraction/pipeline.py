@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date
+from typing import cast
 
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
+from thinc.types import Ints2d
 
 from extraction.incidents import IncidentReader, _yaml
 from extraction.knowledge import Knowledge
@@ -42,8 +46,11 @@ class SentenceSplitter:
         for para in doc.text.split(PARAGRAPH_BREAK):
             starts.update(offset + s for s in sentence_starts(para, self.rules))
             offset += len(para) + len(PARAGRAPH_BREAK)
-        for token in doc:
-            token.is_sent_start = token.i == 0 or token.idx in starts
+        # One array write: setting `token.is_sent_start` token by token costs ten times more.
+        flags = numpy.array(
+            [1 if token.i == 0 or token.idx in starts else -1 for token in doc], dtype="int64"
+        )
+        doc.from_array([SENT_START], cast(Ints2d, flags.astype("uint64").reshape(-1, 1)))
         return doc
 
 
