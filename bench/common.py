@@ -1,10 +1,13 @@
-"""What every benchmark prints beside its figure: the machine it ran on."""
+"""What every benchmark shares: the machine it ran on, and waiting for its local servers."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import platform
 import sys
+
+import httpx
 
 
 def machine() -> str:
@@ -18,3 +21,14 @@ def machine() -> str:
     except OSError:
         pass
     return f"{cpu}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, {platform.system()}"
+
+
+async def wait_until_up(client: httpx.AsyncClient, url: str, seconds: float = 30) -> None:
+    """Wait for a server started in another process to answer `url`."""
+    for _ in range(int(seconds * 10)):
+        try:
+            await client.get(url)
+            return
+        except httpx.TransportError:
+            await asyncio.sleep(0.1)
+    raise SystemExit(f"{url} did not answer within {seconds:.0f} s")

@@ -26,7 +26,7 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import machine
+from bench.common import machine, wait_until_up
 from bench.redis_memory import sample_incident
 from bot.app import open_runtime
 from bot.models import Chat, Subscription, utcnow
@@ -97,12 +97,7 @@ async def main(chats: int, port: int) -> None:
         telegram_bot_token="1:bench", telegram_api_url=api_url,
     )
     async with httpx.AsyncClient() as control:
-        for _ in range(300):
-            try:
-                await control.get(f"{api_url}x/getMe")
-                break
-            except httpx.TransportError:
-                await asyncio.sleep(0.1)
+        await wait_until_up(control, f"{api_url}x/getMe")
         async with open_runtime(settings) as runtime, TelegramFrontend(
             runtime, receive=False
         ) as telegram:

@@ -31,7 +31,7 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import machine
+from bench.common import machine, wait_until_up
 from bot.app import open_runtime, poll_all
 from bot.models import Source, utcnow
 from bot.settings import Settings
@@ -102,12 +102,7 @@ def serve_feeds(count: int, items: int, port: int) -> None:
 async def main(count: int, items: int, port: int) -> None:
     base = f"http://127.0.0.1:{port}"
     async with httpx.AsyncClient() as control:
-        for _ in range(300):
-            try:
-                await control.get(f"{base}/stats")
-                break
-            except httpx.TransportError:
-                await asyncio.sleep(0.1)
+        await wait_until_up(control, f"{base}/stats")
         client = redis.Redis.from_url(REDIS_URL)
         await client.flushdb()
         settings = Settings(_env_file=None, redis_url=REDIS_URL, key_prefix="bench:")

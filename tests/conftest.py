@@ -12,6 +12,7 @@ import redis.asyncio as redis
 from aiohttp import web
 
 from bot.settings import Settings
+from tests.local_server import serve_local
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -105,11 +106,6 @@ async def feed_server() -> AsyncIterator[FeedServer]:
     server = FeedServer()
     app = web.Application()
     app.router.add_route("GET", "/{tail:.*}", server.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    server.base = f"http://127.0.0.1:{port}"
-    yield server
-    await runner.cleanup()
+    async with serve_local(app) as base:
+        server.base = base
+        yield server

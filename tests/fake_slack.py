@@ -20,6 +20,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.local_server import serve_local
+
 BOT_TOKEN = "xoxb-0000000000-fake-bot-token"
 APP_TOKEN = "xapp-1-A000-fake-app-token"
 SIGNING_SECRET = "fake-signing-secret-0123456789abcdef"
@@ -244,15 +246,10 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
     app.router.add_route("*", "/api/{method}", fake.handle_api)
     app.router.add_post("/respond/{id}", fake.handle_respond)
     app.router.add_get("/socket", fake.handle_socket)
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    fake.base = f"http://127.0.0.1:{port}"
-    try:
-        yield fake
-    finally:
-        if fake.socket is not None:
-            await fake.socket.close()
-        await runner.cleanup()
+    async with serve_local(app, access_log=None, shutdown_timeout=0.5) as base:
+        fake.base = base
+        try:
+            yield fake
+        finally:
+            if fake.socket is not None:
+                await fake.socket.close()

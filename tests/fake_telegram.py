@@ -17,6 +17,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.local_server import serve_local
+
 BOT_ID = 7000001
 BOT_USERNAME = "sitrep_test_bot"
 TOKEN = "7000001:TEST-token_for-the-fake-api"
@@ -404,14 +406,9 @@ async def serve_fake_telegram() -> AsyncIterator[FakeTelegram]:
     app = web.Application()
     app.router.add_route("POST", "/bot{token}/{method}", fake.handle)
     app.router.add_route("GET", "/bot{token}/{method}", fake.handle)
-    runner = web.AppRunner(app, shutdown_timeout=0.1)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    fake.base = f"http://127.0.0.1:{port}"
-    try:
-        yield fake
-    finally:
-        fake.close()
-        await runner.cleanup()
+    async with serve_local(app, shutdown_timeout=0.1) as base:
+        fake.base = base
+        try:
+            yield fake
+        finally:
+            fake.close()
