@@ -81,7 +81,7 @@ class ActorFinder:
         prev = sent.words[i - 1]
         return prev.text[:1].isupper() and (prev.part or "") not in self.gaz.demonyms \
             and prev.part not in ARTICLES \
-            and not any(p.kind == "country" for p in self.gaz.lookup(prev.part or ""))
+            and not self.gaz.names_country(prev.part or "")
 
     def country_at(self, sent: Sentence, i: int) -> tuple[str, int] | None:
         """(ISO3, last word) for a country name or demonym starting at word i."""
@@ -99,10 +99,9 @@ class ActorFinder:
                     not in self.gaz.case_sensitive:
                 continue
             else:
-                for place in self.gaz.lookup(key):
-                    if place.kind == "country" and place.cc:
-                        found = (place.cc, j)
-                        break
+                cc = self.gaz.country_code(key)
+                if cc is not None:
+                    found = (cc, j)
         return found
 
     def _noun_at(self, sent: Sentence, k: int, nouns: frozenset[str]) -> int | None:

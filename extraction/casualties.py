@@ -7,11 +7,11 @@ Patterns live in config/patterns/casualties.yaml; counts are conservative: "at l
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from extraction.patterns import compile_lower, lower
+from extraction.patterns import compile_lower, gate, lower, matches_at, prefixes
 
 _QUALIFIERS = ("at least", "more than", "over", "nearly", "almost", "about", "around", "some",
                "up to", "as many as", "roughly", "approximately", "an estimated", "a total of",
@@ -23,17 +23,21 @@ _SPLIT = re.compile(r"[\s-]+")
 _WORD = re.compile(r"\w+")
 
 
-def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int],
-                ) -> Iterator[re.Match[str]]:
-    """What `pattern.finditer(text)` yields when matches can only begin at `starts`."""
-    end = 0
-    for pos in starts:
-        if pos < end:
-            continue
-        m = pattern.match(text, pos)
-        if m is not None:
-            yield m
-            end = m.end()
+# A compiled casualty pattern: whether it opens with {NUM}, and the word beginnings one of which
+# every match starts with (None: unknown, or the pattern opens with {NUM}).
+_Rule = tuple[re.Pattern[str], bool, frozenset[str] | None]
+
+
+class _Words:
+    """The words of one (lower-cased) text, found once for all the patterns run on it."""
+
+    __slots__ = ("numbers", "starts")
+
+    def __init__(self, text: str, number_starts: frozenset[str]) -> None:
+        found = [(m.start(), m.group()) for m in _WORD.finditer(text)]
+        # Where a number phrase can begin: a digit or one of the words that open one.
+        self.numbers = [pos for pos, w in found if w[0].isdigit() or w in number_starts]
+        self.starts = prefixes([w for _, w in found])  # what `patterns.word_starts` gives
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,15 +65,16 @@ class CasualtyReader:
         subs = {"{NUM}": num, "{GAP}": gap, "{AUX}": config["aux"],
                 "{KILLED}": config["killed_verbs"], "{INJURED}": config["injured_verbs"]}
 
-        def build(pattern: str) -> tuple[re.Pattern[str], bool]:
+        def build(pattern: str) -> _Rule:
             leading = pattern.startswith("{NUM}")
             for placeholder, value in subs.items():
                 pattern = pattern.replace(placeholder, value)
-            return compile_lower(pattern), leading
+            compiled = compile_lower(pattern)
+            return compiled, leading, None if leading else gate(compiled)
 
         self.killed = [build(p) for p in config["killed"]]
         second = num.replace("?P<num>", "?P<num2>")
-        self.killed_sum = build(config["killed_sum"].replace("{NUM2}", second))[0] \
+        self.killed_sum = build(config["killed_sum"].replace("{NUM2}", second)) \
             if config.get("killed_sum") else None
         self.killed_plus_one = [build(p) for p in config.get("killed_plus_one") or ()]
         self.injured = [build(p) for p in config["injured"]]
@@ -113,28 +118,32 @@ class CasualtyReader:
             return self.words[two]
         return self.words.get(parts[0]) if parts else None
 
-    def _max(self, patterns: list[tuple[re.Pattern[str], bool]], text: str) -> int | None:
+    def _max(self, patterns: list[_Rule], text: str, words: _Words) -> int | None:
         best: int | None = None
-        starts: list[int] | None = None
-        for pattern, leading in patterns:
-            if leading:
-                if starts is None:
-                    starts = [m.start() for m in _WORD.finditer(text)
-                              if m.group()[0].isdigit() or m.group() in self._number_starts]
-                found: Iterable[re.Match[str]] = _matches_at(pattern, text, starts)
-            else:
-                found = pattern.finditer(text)
-            for m in found:
+        for rule in patterns:
+            for m in self._finditer(rule, text, words):
                 value = self.parse_number(m.group("num"))
                 if value is not None and (best is None or value > best):
                     best = value
         return best
 
-    def _sum(self, text: str) -> int:
+    @staticmethod
+    def _finditer(rule: _Rule, text: str, words: _Words) -> Iterable[re.Match[str]]:
+        """What `pattern.finditer(text)` yields: patterns that open with {NUM} are tried only
+        where a number phrase can begin, and a pattern none of whose word beginnings `text`
+        has is not run at all."""
+        pattern, leading, needed = rule
+        if leading:
+            return matches_at(pattern, text, words.numbers)
+        if needed is not None and needed.isdisjoint(words.starts):
+            return ()
+        return pattern.finditer(text)
+
+    def _sum(self, text: str, words: _Words) -> int:
         """The largest "N of one side and M of the other were killed" total."""
         best = 0
         assert self.killed_sum is not None
-        for m in self.killed_sum.finditer(text):
+        for m in self._finditer(self.killed_sum, text, words):
             a, b = self.parse_number(m.group("num")), self.parse_number(m.group("num2"))
             if a is not None and b is not None:
                 best = max(best, a + b)
@@ -143,14 +152,25 @@ class CasualtyReader:
     def read(self, text: str) -> Casualties:
         """Killed and injured counts stated in `text` (quotes already made plain)."""
         plain = lower(text).replace('"', " ")
-        killed = self._max(self.killed, plain) if self.killed_gate.search(plain) else None
-        if self.killed_plus_one and self.killed_gate.search(plain):
-            others = self._max(self.killed_plus_one, plain)
+        words: _Words | None = None
+        killed = None
+        killed_gate = self.killed_gate.search(plain) is not None
+        if killed_gate:
+            words = _Words(plain, self._number_starts)
+            killed = self._max(self.killed, plain, words)
+        if self.killed_plus_one and killed_gate:
+            assert words is not None
+            others = self._max(self.killed_plus_one, plain, words)
             if others is not None:
                 killed = max(killed or 0, others + 1)
         if killed is not None and self.killed_sum is not None:
-            killed = max(killed, self._sum(plain))
-        injured = self._max(self.injured, plain) if self.injured_gate.search(plain) else None
+            assert words is not None
+            killed = max(killed, self._sum(plain, words))
+        injured = None
+        if self.injured_gate.search(plain):
+            if words is None:
+                words = _Words(plain, self._number_starts)
+            injured = self._max(self.injured, plain, words)
         if self.none_both.search(plain):
             killed = 0 if killed is None else killed
             injured = 0 if injured is None else injured

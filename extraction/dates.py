@@ -51,6 +51,13 @@ _PATTERNS = [
 _GATE = frozenset([*(d[:3] for d in WEEKDAYS), *(m[:3] for m in MONTHS), "yes", "las", "ove", "pre",
                    "day", "tod", "thi", "ton", "ear", "ago"])
 _DIGIT = re.compile(r"\d")
+# What a text must hold for a pattern to match in it: a digit ("md": the day, "my": the year),
+# a month's first three letters (each name in _MONTH starts with them, in capitals), "day"
+# (every weekday name ends in it).
+_MONTH_START = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
+_NEEDS: dict[str, tuple[str, ...]] = {"iso": ("digit",), "md": ("digit", "month"),
+                                      "dm": ("digit", "month"), "my": ("digit", "month"),
+                                      "weekday": ("day",), "year": ("digit",)}
 # "GUSAU, May 16 (Wire) - ...": the dateline says when the story was filed, not the event.
 _DATELINE_END = re.compile(r"\s*(?:\([^)]{1,40}\))?\s*[-–—]\s")
 DATELINE_CHARS = 80
@@ -138,9 +145,14 @@ def find_dates(text: str, published: date | None, starts: frozenset[str] | None 
     found: list[DateMention] = []
     if starts is None:
         starts = word_starts(lower(text))
-    if _GATE.isdisjoint(starts) and not _DIGIT.search(text):
+    has = {"digit": _DIGIT.search(text) is not None}
+    if _GATE.isdisjoint(starts) and not has["digit"]:
         return found
+    has["month"] = _MONTH_START.search(text) is not None
+    has["day"] = "day" in text
     for kind, pattern in _PATTERNS:
+        if not all(has[need] for need in _NEEDS.get(kind, ())):
+            continue  # the pattern cannot match this text
         for m in pattern.finditer(text):
             if any(m.start() < d.end and d.start < m.end() for d in found):
                 continue

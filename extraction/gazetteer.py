@@ -85,6 +85,21 @@ class Gazetteer:
     def lookup(self, key: str) -> list[Place]:
         return [self.place(i) for i in self.ids(key)]
 
+    def country_code(self, key: str) -> str | None:
+        """The code of the first country `key` names (one with a code), without building
+        `Place` records: what scanning `lookup(key)` for such a country finds."""
+        kinds, codes = self._cols["kind"], self._cols["cc"]
+        for pid in self.ids(key):
+            cc: str | None = codes[pid]
+            if cc and kinds[pid] == "country":
+                return cc
+        return None
+
+    def names_country(self, key: str) -> bool:
+        """Whether any record `key` names is a country."""
+        kinds = self._cols["kind"]
+        return any(kinds[pid] == "country" for pid in self.ids(key))
+
     def __contains__(self, key: str) -> bool:
         return key in self._single or key in self._multi
 

@@ -54,6 +54,17 @@ def _jsonl(path: str) -> list[dict[str, Any]]:
             if line.strip() and not line.lstrip().startswith("#")]
 
 
+if not Doc.has_extension("source"):
+    Doc.set_extension("source", default=None)
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, which the tokenizer keeps whole: the string the document was made from when
+    the caller noted it (`doc._.source`), as joining every token again costs more."""
+    source = doc._.source
+    return source if isinstance(source, str) else doc.text
+
+
 class _Found(NamedTuple):
     """What the trigger scan found in a sentence."""
 
@@ -126,8 +137,11 @@ class IncidentReader:
         return cls(knowledge, rules, CasualtyReader(_yaml(casualties)), roles)
 
     def __call__(self, doc: Doc) -> Doc:
-        body = [Sentence.make(s.text.strip(), i) for i, s in enumerate(doc.sents)
-                if s.text.strip()]
+        # A span's text is the document's between its first and last characters: slicing the
+        # text once made is cheaper than joining each sentence's tokens again.
+        text = doc_text(doc)
+        sents = [text[s.start_char:s.end_char].strip() for s in doc.sents]
+        body = [Sentence.make(t, i) for i, t in enumerate(sents) if t]
         doc._.incidents = self.read(body, published=doc._.published, title=doc._.title)
         return doc
 
@@ -206,7 +220,7 @@ class IncidentReader:
         if actor.kind != "state":
             return False
         surface = sent.text[sent.words[actor.first].start:sent.words[actor.last].end]
-        return any(p.kind == "country" for p in self.knowledge.gazetteer.lookup(name_key(surface)))
+        return self.knowledge.gazetteer.names_country(name_key(surface))
 
     def _heads(self, sent: Sentence, actors: list[ActorMention]) -> list[ActorMention]:
         """Drop mentions that only qualify the next one: "Sudan's paramilitary RSF" (a country

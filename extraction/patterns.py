@@ -8,6 +8,7 @@ and matched against a lower-cased copy of the sentence that keeps every characte
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from re import _constants, _parser  # type: ignore[attr-defined]
 from typing import Any
 
@@ -51,9 +52,44 @@ class _Unknown(Exception):
 
 
 def word_starts(text: str) -> frozenset[str]:
-    """The first one, two and three characters of every word of `text`."""
-    words = _WORD.findall(text)
-    return frozenset([w[:1] for w in words] + [w[:2] for w in words] + [w[:3] for w in words])
+    """The first one, two, ... `GATE_CHARS` characters of every word of `text`."""
+    return prefixes(_WORD.findall(text))
+
+
+def prefixes(words: list[str]) -> frozenset[str]:
+    """The first one, two, ... `GATE_CHARS` characters of each of `words`."""
+    return frozenset([w[:n] for n in range(1, GATE_CHARS + 1) for w in words])
+
+
+def word_positions(text: str, wanted: frozenset[str]) -> dict[str, list[int]]:
+    """Where the words of `text` begin, by those of their first one, two, ... `GATE_CHARS`
+    characters (the keys of `word_starts`) that are `wanted`, in order (a short word's
+    position may be listed twice)."""
+    out: dict[str, list[int]] = {}
+    spans = [(m.group(), m.start()) for m in _WORD.finditer(text)]
+    for n in range(1, GATE_CHARS + 1):
+        for w, pos in spans:
+            key = w[:n]
+            if key in wanted:
+                if key in out:
+                    out[key].append(pos)
+                else:
+                    out[key] = [pos]
+    return out
+
+
+def matches_at(pattern: re.Pattern[str], text: str, starts: list[int],
+               ) -> Iterator[re.Match[str]]:
+    """What `pattern.finditer(text)` yields when its matches, none empty, can only begin at
+    `starts` (in order)."""
+    end = 0
+    for pos in starts:
+        if pos < end:
+            continue
+        m = pattern.match(text, pos)
+        if m is not None:
+            yield m
+            end = m.end()
 
 
 def gate(pattern: re.Pattern[str]) -> frozenset[str] | None:
@@ -117,3 +153,68 @@ def _literal(state: _State, ch: str) -> _State:
         raise _Unknown  # a match could start inside a word
     prefix += ch.lower()
     return (prefix, len(prefix) < GATE_CHARS, anchored)
+
+
+# -- alternations searched branch by branch ----------------------------------------------------
+# `(?:a)|(?:b)|(?:c)` matches somewhere in a text only if one of its branches does. A big
+# alternation of rules, most of which a sentence's word beginnings rule out, is cheaper to rule
+# out by searching the few branches left one at a time than by running it whole.
+
+
+def alternatives(pattern: str) -> list[str]:
+    """The top-level branches of `pattern` ("a|(?:b|c)" -> ["a", "(?:b|c)"])."""
+    out: list[str] = []
+    depth, in_class, start, i = 0, False, 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern.startswith("^", i + 1):
+                i += 1
+            if pattern.startswith("]", i + 1):
+                i += 1  # a "]" first in a class is a literal
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return out
+
+
+class BranchGate:
+    """Tells when the alternation of `patterns` cannot match a text, from its branches."""
+
+    def __init__(self, patterns: list[str], flags: int) -> None:
+        branches = [b for p in patterns for b in alternatives(p)]
+        try:
+            compiled = [re.compile(b, flags) for b in branches]
+        except re.error:  # a branch does not stand alone: the patterns are kept whole
+            compiled = [re.compile(p, flags) for p in patterns]
+        gates = [gate(c) for c in compiled]
+        self._always = [c for needed, c in zip(gates, compiled, strict=True) if needed is None]
+        self._gated = [c for needed, c in zip(gates, compiled, strict=True) if needed is not None]
+        # word beginning -> the gated branches it lets through
+        self._by_start: dict[str, list[int]] = {}
+        for i, needed in enumerate(g for g in gates if g is not None):
+            for prefix in needed:
+                self._by_start.setdefault(prefix, []).append(i)
+        self._prefixes = frozenset(self._by_start)
+
+    def may_match(self, text: str, starts: frozenset[str]) -> bool:
+        """False when no branch matches `text` (`starts`: its `word_starts`)."""
+        if any(branch.search(text) for branch in self._always):
+            return True
+        candidates: set[int] = set()
+        for prefix in self._prefixes & starts:
+            candidates.update(self._by_start[prefix])
+        gated = self._gated
+        return any(gated[i].search(text) for i in candidates)

@@ -14,12 +14,12 @@ from typing import cast
 
 import numpy
 import spacy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 from thinc.types import Ints2d
 
-from extraction.incidents import IncidentReader, _yaml
+from extraction.incidents import IncidentReader, _yaml, doc_text
 from extraction.knowledge import Knowledge
 from extraction.model import Incident
 from extraction.text import TextRules, paragraphs, sentence_starts
@@ -43,13 +43,15 @@ class SentenceSplitter:
     def __call__(self, doc: Doc) -> Doc:
         starts: set[int] = set()
         offset = 0
-        for para in doc.text.split(PARAGRAPH_BREAK):
+        for para in doc_text(doc).split(PARAGRAPH_BREAK):
             starts.update(offset + s for s in sentence_starts(para, self.rules))
             offset += len(para) + len(PARAGRAPH_BREAK)
-        # One array write: setting `token.is_sent_start` token by token costs ten times more.
-        flags = numpy.array(
-            [1 if token.i == 0 or token.idx in starts else -1 for token in doc], dtype="int64"
-        )
+        # One array write: setting `token.is_sent_start` token by token costs ten times more;
+        # and the tokens' offsets come as one array too, without a Python object per token.
+        offsets = doc.to_array(IDX)
+        flags = numpy.where(numpy.isin(offsets, list(starts)), 1, -1).astype("int64")
+        if len(flags):
+            flags[0] = 1
         doc.from_array([SENT_START], cast(Ints2d, flags.astype("uint64").reshape(-1, 1)))
         return doc
 
@@ -108,8 +110,9 @@ class Extractor:
         if self.reader.vetoed(text, title):
             return []
         # Teasers and boilerplate go before tokenizing: the document is the story alone.
-        doc = self.nlp.make_doc(PARAGRAPH_BREAK.join(paragraphs(text, self.rules)))
-        doc._.published, doc._.title = published, title
+        story = PARAGRAPH_BREAK.join(paragraphs(text, self.rules))
+        doc = self.nlp.make_doc(story)
+        doc._.published, doc._.title, doc._.source = published, title, story
         for _, component in self.nlp.pipeline:
             doc = component(doc)
         return list(doc._.incidents)

@@ -9,11 +9,20 @@ does not count.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from extraction.names import name_key
-from extraction.patterns import compile_lower, gate, lower, word_starts
+from extraction.patterns import (
+    BranchGate,
+    compile_lower,
+    gate,
+    lower,
+    matches_at,
+    word_positions,
+    word_starts,
+)
 
 GENERIC = "VIOLENCE"
 
@@ -95,13 +104,15 @@ class Taxonomy:
         # Stronger rules claim their span first; among equals, the more specific type does
         # ("artillery shells releasing gas" is a chemical attack before it is shelling).
         self._rules.sort(key=lambda r: (-r.strength, self.rank.get(r.sub_event_type, 99)))
+        self._rule_starts = frozenset(p for r in self._rules for p in r.starts or ())
         self._mask = _compile([t["pattern"] for t in traps if t["kind"] == "mask"])
         self._veto_sentence = _compile([t["pattern"] for t in traps
                                         if t["kind"] == "veto_sentence"])
         self._veto_article = _compile([t["pattern"] for t in traps if t["kind"] == "veto_article"])
         self._type_vetoes = [(frozenset(t["sub_event_types"]), compile_lower(t["pattern"]))
                              for t in traps if t["kind"] == "veto_type"]
-        self._mask_starts = gate(self._mask) if self._mask else None
+        self._mask_gate = BranchGate([t["pattern"] for t in traps if t["kind"] == "mask"],
+                                     self._mask.flags) if self._mask else None
         self._veto_starts = gate(self._veto_sentence) if self._veto_sentence else None
         self._modal: dict[tuple[str, str], re.Pattern[str]] = {}
         for row in modality:
@@ -121,7 +132,8 @@ class Taxonomy:
         The other sentence methods expect this masked text; `starts` are its word beginnings
         (`word_starts`) when the caller has them."""
         low = lower(text)
-        if self._mask is None or not _may_match(self._mask_starts, low, starts):
+        if self._mask is None or self._mask_gate is None or not self._mask_gate.may_match(
+                low, word_starts(low) if starts is None else starts):
             return low
         return self._mask.sub(lambda m: " " * len(m.group()), low)
 
@@ -139,12 +151,21 @@ class Taxonomy:
         taken: list[tuple[int, int]] = []
         if starts is None:
             starts = word_starts(masked)
+        positions: dict[str, list[int]] | None = None
         for rule in self._rules:
             if rule.starts is not None and rule.starts.isdisjoint(starts):
                 continue
             if rule.requires is not None and not rule.requires.search(masked):
                 continue
-            for m in rule.pattern.finditer(masked):
+            if rule.starts is None:
+                found_here: Iterable[re.Match[str]] = rule.pattern.finditer(masked)
+            else:
+                # Every match begins a word with one of the rule's beginnings: try only there.
+                if positions is None:
+                    positions = word_positions(masked, self._rule_starts)
+                at = sorted({pos for prefix in rule.starts for pos in positions.get(prefix, ())})
+                found_here = matches_at(rule.pattern, masked, at)
+            for m in found_here:
                 s, e = m.span()
                 if s == e or any(s < te and ts < e for ts, te in taken):
                     continue

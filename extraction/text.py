@@ -76,22 +76,24 @@ class Sentence:
         low = lower(norm)
         sent = cls(text, index, norm=norm, low=low, starts=word_starts(low))
         tokens, words, linked = sent.tokens, sent.words, sent.linked
+        add_token, add_word, add_link, part_of = tokens.append, words.append, linked.append, _part
         bridge = True
         for m in _TOKEN.finditer(text):
             tok_text = m.group()
-            part = _part(tok_text)
+            part = part_of(tok_text)
             if tok_text == "s" and tokens and tokens[-1].text in ("'", "’"):
                 part = None  # possessive 's
-            tok = Token(m.start(), m.end(), tok_text, part)
-            tokens.append(tok)
+            start, end = m.span()
+            tok = Token(start, end, tok_text, part)
+            add_token(tok)
             if part:
                 if words:
-                    linked.append(bridge)
-                words.append(tok)
+                    add_link(bridge)
+                add_word(tok)
                 bridge = True
             elif part is None:
                 bridge = False
-        linked.append(False)
+        add_link(False)
         return sent
 
     def ngrams(self, first: dict[str, int], max_len: int = 8) -> Iterator[tuple[int, int, str]]:
