@@ -36,7 +36,6 @@ class ActorFinder:
         self.kn = knowledge
         self.gaz = knowledge.gazetteer
         self.forms = knowledge.forms
-        self._cs_keys = frozenset(self.gaz.case_sensitive.values())
         self._bare_first = frozenset(k.split(" ", 1)[0] for k in self.forms.bare_state_nouns)
 
     def find(self, sent: Sentence) -> list[ActorMention]:
@@ -95,7 +94,7 @@ class ActorFinder:
             key = f"{key} {words[j].part}" if key else (words[j].part or "")
             if key in self.gaz.demonyms:
                 found = (self.gaz.demonyms[key], j)
-            elif key in self._cs_keys and sent.text[words[i].start:words[j].end] \
+            elif key in self.gaz.case_sensitive_keys and sent.text[words[i].start:words[j].end] \
                     not in self.gaz.case_sensitive:
                 continue
             else:

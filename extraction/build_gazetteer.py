@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from extraction.names import is_latin, name_key
+from extraction.names import fold, is_latin, name_key
 
 logger = logging.getLogger(__name__)
 
@@ -130,8 +130,6 @@ def _admin1_names(cities: dict[str, Any]) -> dict[tuple[str, str], str]:
 def _subdivision_aliases(iso2: str, display: str) -> list[str]:
     """ISO 3166-2 top-level subdivision names that fold to the same key as `display`."""
     import pycountry
-
-    from extraction.names import fold
 
     key = name_key(display)
     out = []

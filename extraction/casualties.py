@@ -19,6 +19,7 @@ _QUALIFIERS = ("at least", "more than", "over", "nearly", "almost", "about", "ar
                "in excess of", "a further", "another")
 _QUALIFIER = rf"(?:(?:{'|'.join(_QUALIFIERS)})\s+)?"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?![\d,:/]|\.\d)"
+_LEADING_QUALIFIER = re.compile(rf"^{_QUALIFIER}")
 _SPLIT = re.compile(r"[\s-]+")
 _WORD = re.compile(r"\w+")
 
@@ -52,6 +53,7 @@ class CasualtyReader:
     def __init__(self, config: dict[str, Any]) -> None:
         self.words: dict[str, int] = {k.lower(): int(v) for k, v in config["number_words"].items()}
         self.vague: dict[str, int] = {k.lower(): int(v) for k, v in config["vague_words"].items()}
+        self._vague_longest_first = sorted(self.vague.items(), key=lambda kv: -len(kv[0]))
         vocab = sorted([*self.words, *self.vague], key=len, reverse=True)
         word_alt = "|".join(re.escape(w) for w in vocab)
         tens = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
@@ -95,10 +97,8 @@ class CasualtyReader:
     def parse_number(self, phrase: str) -> int | None:
         """The (lowest) number a phrase names: "between 10 and 15" -> 10."""
         text = phrase.lower().strip()
-        for qualifier in ("between ",):
-            text = text.removeprefix(qualifier)
-        text = re.sub(rf"^{_QUALIFIER}", "", text)
-        for vague, value in sorted(self.vague.items(), key=lambda kv: -len(kv[0])):
+        text = _LEADING_QUALIFIER.sub("", text.removeprefix("between "))
+        for vague, value in self._vague_longest_first:
             if text == vague or text.startswith(vague + " "):
                 return value
         m = self._number_head.match(text)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import gzip
-import logging
 import pickle
 from dataclasses import dataclass
 from importlib.resources import files
@@ -16,8 +15,6 @@ from typing import Any
 
 from extraction.model import Location
 from extraction.names import name_key, plain
-
-logger = logging.getLogger(__name__)
 
 GAZETTEER_FILE = "places.pickle.gz"
 MAX_NAME_WORDS = 6
@@ -55,6 +52,7 @@ class Gazetteer:
         self.demonyms: dict[str, str] = dict(payload["demonyms"])
         self.continents: dict[str, list[str]] = payload["continents"]
         self.case_sensitive: dict[str, str] = {}  # exact surface form -> key, for "US", "CAR"
+        self.case_sensitive_keys: set[str] = set()  # the keys only those forms may match
         self.region_members: dict[int, tuple[str, ...]] = {}
         self._country_ids = {self._cols["cc"][i]: i for i, k in enumerate(self._cols["kind"])
                              if k == "country"}
@@ -100,9 +98,6 @@ class Gazetteer:
         kinds = self._cols["kind"]
         return any(kinds[pid] == "country" for pid in self.ids(key))
 
-    def __contains__(self, key: str) -> bool:
-        return key in self._single or key in self._multi
-
     def country(self, iso3: str) -> Place | None:
         pid = self._country_ids.get(iso3)
         return None if pid is None else self.place(pid)
@@ -140,6 +135,7 @@ class Gazetteer:
             return
         if name.isupper() and len(name.replace(".", "")) <= 4:
             self.case_sensitive[name] = key
+            self.case_sensitive_keys.add(key)
         current = self.ids(key)
         if pid in current:
             return

@@ -232,10 +232,8 @@ class Grouper:
             if self.taxonomy.rank[r.sub_event_type] < self.taxonomy.rank[g.sub_event_type]:
                 g.trigger, g.sub_event_type = r.trigger, r.sub_event_type
         else:
-            mine = Trigger(r.trigger.start, r.trigger.end, r.trigger.text, r.sub_event_type,
-                           r.trigger.strength)
-            ours = Trigger(g.trigger.start, g.trigger.end, g.trigger.text, g.sub_event_type,
-                           g.trigger.strength)
+            mine = replace(r.trigger, sub_event_type=r.sub_event_type)
+            ours = replace(g.trigger, sub_event_type=g.sub_event_type)
             if self.taxonomy.better(ours, mine) is mine:
                 g.trigger, g.sub_event_type = r.trigger, r.sub_event_type
         g.readings.append(r)

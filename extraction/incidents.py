@@ -7,17 +7,15 @@ readings are then grouped into incidents (extraction/grouping.py), and each grou
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import date
-from importlib.resources import files
 from typing import Any, NamedTuple
 
-import yaml
 from spacy.tokens import Doc
 
 from extraction.actors import PLACEHOLDER, ActorFinder, ActorMention
 from extraction.casualties import CasualtyReader
+from extraction.config_files import config_jsonl, config_yaml
 from extraction.grouping import LIST_WORDS, Group, Grouper, Reading
 from extraction.knowledge import Knowledge
 from extraction.model import Actor, Incident, Location
@@ -41,21 +39,11 @@ NUMBER_WORDS = frozenset({"two", "three", "four", "five", "six", "seven", "eight
                           "thirty", "forty", "fifty", "one", "hundred"})
 
 
-def _config_text(path: str) -> str:
-    return files("config").joinpath(*path.split("/")).read_text(encoding="utf-8")
-
-
-def _yaml(path: str) -> Any:
-    return yaml.load(_config_text(path), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-
-
-def _jsonl(path: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in _config_text(path).splitlines()
-            if line.strip() and not line.lstrip().startswith("#")]
-
-
-if not Doc.has_extension("source"):
-    Doc.set_extension("source", default=None)
+# What the pipeline carries on a document: its incidents, and the publication date, title and
+# source text the caller noted.
+for _name in ("incidents", "published", "title", "source"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
 
 
 def doc_text(doc: Doc) -> str:
@@ -115,26 +103,27 @@ class IncidentReader:
     """
 
     def __init__(self, knowledge: Knowledge, taxonomy: Taxonomy,
-                 casualties: CasualtyReader, roles: RoleConventions | None = None) -> None:
+                 casualties: CasualtyReader, roles: RoleConventions) -> None:
         self.knowledge = knowledge
         self.taxonomy = taxonomy
         self.casualties = casualties
         self.actor_finder = ActorFinder(knowledge)
-        self.roles = roles or RoleConventions({}, {})
+        self.roles = roles
         self.grouper = Grouper(taxonomy)
 
     @classmethod
     def load(cls, taxonomy: str, triggers: str, traps: str, modality: str,
              casualties: str) -> IncidentReader:
         """A reader from the named files in config/ (paths relative to it)."""
-        config = _yaml(taxonomy)
-        rules = Taxonomy(config, _jsonl(triggers), _jsonl(traps), _jsonl(modality))
+        config = config_yaml(taxonomy)
+        rules = Taxonomy(config, config_jsonl(triggers), config_jsonl(traps),
+                         config_jsonl(modality))
         knowledge = Knowledge.load()
         kinds = {name: (info.country, info.kind) for name, info in knowledge.actors.items()}
         generic = frozenset(n for n in knowledge.actors
                             if name_key(n) in knowledge.forms.generic_actors)
         roles = RoleConventions(config.get("roles") or {}, kinds, generic)
-        return cls(knowledge, rules, CasualtyReader(_yaml(casualties)), roles)
+        return cls(knowledge, rules, CasualtyReader(config_yaml(casualties)), roles)
 
     def __call__(self, doc: Doc) -> Doc:
         # A span's text is the document's between its first and last characters: slicing the
@@ -157,7 +146,8 @@ class IncidentReader:
         title_sent = Sentence.make(title, -1) if title else None
         found = [self._trigger(s) for s in body]
         title_found = self._trigger(title_sent) if title_sent else None
-        if all(f.trigger is None for f in [*found, *([title_found] if title_found else [])]):
+        if all(f.trigger is None for f in found) and (title_found is None
+                                                      or title_found.trigger is None):
             return []  # nothing happened: skip actors and places
         finder = PlaceFinder(self.knowledge.gazetteer)
         readings = [self._read(s, t, finder, published) for s, t in zip(body, found, strict=True)]
@@ -200,11 +190,11 @@ class IncidentReader:
         trigger, masked, kinds, vetoed = found_trigger
         found = self.actor_finder.find(sent)
         # A bare country name is a place unless it is the one acting or acted upon.
-        named = [a for a in found if not self._country_name(sent, a)]
+        country = [self._country_name(sent, a) for a in found]
+        named = [a for a, c in zip(found, country, strict=True) if not c]
         places = finder.find(sent, {i for a in named for i in a.span})
-        actors = [a for a in found if not self._speaker(sent, a)
-                  and not (self._country_name(sent, a) and (_in_place_list(sent, a.first)
-                                                            or _in_dateline(sent, a.first)))]
+        actors = [a for a, c in zip(found, country, strict=True) if not self._speaker(sent, a)
+                  and not (c and (_in_place_list(sent, a.first) or _in_dateline(sent, a.first)))]
         actors = self._heads(sent, actors)
         return Reading(sent, trigger, actors, places, masked, published, self.casualties,
                         kinds=kinds, vetoed=vetoed)
@@ -248,21 +238,22 @@ class IncidentReader:
             return not (nxt + 1 < len(words) and words[nxt].part in CLAIM_VERBS
                         and words[nxt + 1].part in CLAIM_SUBJECTS)
         back = [w.part for w in words[max(0, actor.first - 2):actor.first]]
-        return "according" in back or (back[-1:] == ["to"] and "according" in back)
+        return "according" in back
 
     def _settle_type(self, r: Reading) -> None:
         """The sentence's sub-event type and who acted on whom."""
         if r.trigger is None:
             return
-        r.parties = self._parties(r)
+        words = r.sent.words
+        at = next((i for i, w in enumerate(words) if w.start >= r.trigger.start), len(words))
+        r.parties = self._parties(r, at)
         sub = r.trigger.sub_event_type
         if sub == GENERIC:
             # Who was hit stands after the verb, or before it in the passive ("were shot").
-            at = r.trigger.start
-            behind = self._passive(r, next((i for i, w in enumerate(r.sent.words)
-                                            if w.start >= at), len(r.sent.words)))
-            targets = {w.part or "" for w in r.sent.words
-                       if (w.end <= at if behind else w.start >= r.trigger.end)}
+            start, end = r.trigger.start, r.trigger.end
+            behind = self._passive(r, at)
+            targets = {w.part or "" for w in words
+                       if (w.end <= start if behind else w.start >= end)}
             kinds = {a.kind for a in r.parties[1]}
             sub = self.taxonomy.resolve_generic(r.trigger.text, targets, kinds)
         sub = self.taxonomy.refine(sub, r.masked)
@@ -271,12 +262,11 @@ class IncidentReader:
         if partners:
             r.also = next((k for k in sorted(partners) if k in r.kinds), None)
 
-    def _parties(self, r: Reading) -> tuple[list[ActorMention], list[ActorMention]]:
-        """(actor1, actor2): "by X" names the attacker; else the subject before the trigger acts
-        on what follows it. Counted people ("nine villagers", "5 soldiers") were hit."""
-        assert r.trigger is not None
+    def _parties(self, r: Reading, at: int) -> tuple[list[ActorMention], list[ActorMention]]:
+        """(actor1, actor2) around the trigger at word `at`: "by X" names the attacker; else the
+        subject before the trigger acts on what follows it. Counted people ("nine villagers",
+        "5 soldiers") were hit."""
         words = r.sent.words
-        at = next((i for i, w in enumerate(words) if w.start >= r.trigger.start), len(words))
         near = [a for a in r.actors if abs((a.first if a.first >= at else a.last) - at)
                 <= NEAR_WORDS]
         agents = [a for a in near if self._agent(words, a.first)]

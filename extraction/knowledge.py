@@ -6,15 +6,13 @@ config/actors.jsonl and config/actor_forms.yaml.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from dataclasses import dataclass
-from importlib.resources import files
+from functools import cached_property
 from typing import Any, Literal
 
-import yaml
-
+from extraction.config_files import config_jsonl, config_yaml
 from extraction.gazetteer import Gazetteer, Place
 from extraction.model import Location
 from extraction.names import name_key
@@ -72,14 +70,6 @@ class ActorForms:
         return cls(**{k: frozenset(name_key(w) for w in data[k]) for k in cls.__dataclass_fields__})
 
 
-def _config_text(*parts: str) -> str:
-    return files("config").joinpath(*parts).read_text(encoding="utf-8")
-
-
-def _config_yaml(*parts: str) -> Any:
-    return yaml.load(_config_text(*parts), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-
-
 class Knowledge:
     """Gazetteer, named regions, macro-regions and actors, loaded once."""
 
@@ -96,15 +86,17 @@ class Knowledge:
         self.actor_first: dict[str, int] = {}
         self._apply_regions(regions)
         self._load_actors(actor_rows)
-        self._names_for_suggest: list[str] | None = None
+        # canonical names by key, the first of each key: "united states" -> "United States"
+        self._canonical: dict[str, str] = {}
+        for canonical in self.actors:
+            self._canonical.setdefault(name_key(canonical), canonical)
 
     @classmethod
     def load(cls) -> Knowledge:
         gazetteer = Gazetteer.load()
-        regions = _config_yaml("regions.yaml")
-        rows = [json.loads(line) for line in _config_text("actors.jsonl").splitlines()
-                if line.strip() and not line.lstrip().startswith("#")]
-        forms = ActorForms.from_config(_config_yaml("actor_forms.yaml"))
+        regions = config_yaml("regions.yaml")
+        rows = config_jsonl("actors.jsonl")
+        forms = ActorForms.from_config(config_yaml("actor_forms.yaml"))
         return cls(gazetteer, regions, rows, forms)
 
     # -- building -------------------------------------------------------------------------
@@ -117,7 +109,7 @@ class Knowledge:
             country = gaz.country(iso3)
             if country is not None:
                 for alias in aliases:
-                    self._place_alias(alias, country.id)
+                    gaz.alias(alias, country.id)
         for demonym, iso3 in (data.get("demonyms") or {}).items():
             gaz.demonyms[name_key(demonym)] = iso3
         for iso3, table in (data.get("admin1_aliases") or {}).items():
@@ -127,23 +119,20 @@ class Knowledge:
                     logger.warning("regions.yaml: no admin1 %r in %s", admin1, iso3)
                     continue
                 for alias in aliases:
-                    self._place_alias(alias, pid)
+                    gaz.alias(alias, pid)
         for row in data.get("place_aliases") or []:
             pid = gaz.find_place(row["country"], row["name"])
             if pid is None:
                 logger.warning("regions.yaml: no town %r in %s", row["name"], row["country"])
                 continue
             for alias in row["aliases"]:
-                self._place_alias(alias, pid)
+                gaz.alias(alias, pid)
         for row in data.get("regions") or []:
             self._add_region(row)
         for row in data.get("macro_regions") or []:
             self._add_macro(row["name"], row.get("aliases") or [], row["countries"])
         for name, members in gaz.continents.items():
             self._add_macro(name, [], members)
-
-    def _place_alias(self, alias: str, pid: int) -> None:
-        self.gazetteer.alias(alias, pid)
 
     def _add_region(self, row: dict[str, Any]) -> None:
         gaz = self.gazetteer
@@ -162,7 +151,7 @@ class Knowledge:
         pid = gaz.add([], name=row["name"], kind="region", cc=iso3, admin1=row["name"], lat=lat,
                       lon=lon, pop=0)
         for alias in [row["name"], *(row.get("aliases") or [])]:
-            self._place_alias(alias, pid)
+            gaz.alias(alias, pid)
         gaz.region_members[pid] = tuple(m.name for m in members)
 
     def _add_macro(self, name: str, aliases: list[str], countries: list[str]) -> None:
@@ -254,9 +243,8 @@ class Knowledge:
             return self.actor_index[key]
         if text in self.actors:
             return text
-        for canonical in self.actors:
-            if name_key(canonical) == key:
-                return canonical
+        if key in self._canonical:
+            return self._canonical[key]
         area = self.area(text)
         if area is not None and area.kind == "country":
             return area.name
@@ -285,9 +273,6 @@ class Knowledge:
                 return gaz.country_name(iso3)
             return None
         return None
-
-    def actor_info(self, name: str) -> ActorInfo | None:
-        return self.actors.get(name)
 
     def ancestors(self, name: str) -> set[str]:
         """Parents, grandparents...: what an actor is affiliated with or part of."""
@@ -319,20 +304,16 @@ class Knowledge:
         """Known names closest to `name`, for "unknown name" replies."""
         from rapidfuzz import fuzz, process
 
-        choices = self._suggestion_names()
-        found = process.extract(name, choices, scorer=fuzz.WRatio, limit=limit * 3)
-        out: list[str] = []
-        for choice, _score, _idx in found:
-            if choice not in out:
-                out.append(choice)
-        return out[:limit]
+        found = process.extract(name, self._suggestion_names, scorer=fuzz.WRatio,
+                                limit=limit * 3)
+        return [choice for choice, _score, _idx in found][:limit]
 
+    @cached_property
     def _suggestion_names(self) -> list[str]:
-        if self._names_for_suggest is None:
-            gaz = self.gazetteer
-            names = {meta["name"] for meta in gaz.countries.values()}
-            names.update(area.name for area in self.macro.values())
-            names.update(gaz.names_of_kind("admin1", "region"))
-            names.update(self.actors)
-            self._names_for_suggest = sorted(names)
-        return self._names_for_suggest
+        """Every name `suggest` may offer, each once."""
+        gaz = self.gazetteer
+        names = {meta["name"] for meta in gaz.countries.values()}
+        names.update(area.name for area in self.macro.values())
+        names.update(gaz.names_of_kind("admin1", "region"))
+        names.update(self.actors)
+        return sorted(names)

@@ -20,9 +20,7 @@ def fold(text: str) -> str:
     low = text.lower()
     if low.isascii():
         return low
-    decomposed = unicodedata.normalize("NFKD", low)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.replace("ı", "i").replace("ø", "o").replace("ß", "ss").replace("đ", "d")
+    return plain(low).replace("ı", "i").replace("ø", "o").replace("ß", "ss").replace("đ", "d")
 
 
 def plain(text: str) -> str:

@@ -19,7 +19,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from thinc.types import Ints2d
 
-from extraction.incidents import IncidentReader, _yaml, doc_text
+from extraction.config_files import config_yaml
+from extraction.incidents import IncidentReader, doc_text
 from extraction.knowledge import Knowledge
 from extraction.model import Incident
 from extraction.text import TextRules, paragraphs, sentence_starts
@@ -28,11 +29,6 @@ SENTENCES = "sitrep_sentences"
 INCIDENTS = "sitrep_incidents"
 PARAGRAPH_BREAK = "\n\n"
 ExtractRequest = tuple[str, date | None, str | None]  # text, published, title
-
-for _name in ("incidents", "published", "title"):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
-
 
 class SentenceSplitter:
     """Sets sentence starts where the project's splitting rules cut."""
@@ -58,7 +54,7 @@ class SentenceSplitter:
 
 @Language.factory(SENTENCES, default_config={"rules": "patterns/text.yaml"})
 def make_sentence_splitter(nlp: Language, name: str, rules: str) -> SentenceSplitter:
-    return SentenceSplitter(TextRules.from_config(_yaml(rules)))
+    return SentenceSplitter(TextRules.from_config(config_yaml(rules)))
 
 
 @Language.factory(

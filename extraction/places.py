@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from extraction.gazetteer import MAX_NAME_WORDS, Gazetteer, Place
 from extraction.text import Sentence
@@ -78,7 +78,7 @@ class PlaceMention:
     admin_hint: bool = False
     place: Place | None = None
     sentence: int = 0
-    extra: dict[str, bool] = field(default_factory=dict)
+    settlement: bool = False  # a settlement noun names it ("the village of X")
 
     @property
     def countries(self) -> set[str]:
@@ -103,9 +103,8 @@ def locative(sent: Sentence, first: int) -> bool:
             return True
         if words[k].text[:1].isupper() and sent.text[words[k].end:words[k].end + 2] in ("'s", "’s"):
             continue  # "in Nigeria's northwestern Zamfara state"
-        if part not in DIRECTIONS and part not in ("the", "northern", "southern", "eastern",
-                                                    "western", "central", "restive",
-                                                    "autonomous", "occupied", "besieged"):
+        if part not in DIRECTIONS and part not in ("the", "restive", "autonomous", "occupied",
+                                                    "besieged"):
             return False
     return False
 
@@ -116,7 +115,6 @@ class PlaceFinder:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gaz = gazetteer
         self.surnames: set[str] = set()
-        self._cs_keys = frozenset(gazetteer.case_sensitive.values())
 
     def find(self, sent: Sentence, blocked: set[int]) -> list[PlaceMention]:
         """Longest place names in `sent`, skipping words in `blocked` (actor names)."""
@@ -145,7 +143,7 @@ class PlaceFinder:
                     continue
                 out.append(mention)
             elif self._acceptable(sent, mention):
-                mention.extra["settlement"] = self._cued(sent, mention.first, mention.last)
+                mention.settlement = self._cued(sent, mention.first, mention.last)
                 out.append(mention)
             i = mention.last + 1
         return out
@@ -185,7 +183,7 @@ class PlaceFinder:
             return None
         start, end = words[i].start, words[j].end
         return PlaceMention(i, j, start, end, sent.text[start:end], [], True,
-                            sentence=sent.index, extra={"settlement": True})
+                            sentence=sent.index, settlement=True)
 
     def _longest(self, sent: Sentence, i: int, blocked: set[int]) -> PlaceMention | None:
         words = sent.words
@@ -202,7 +200,7 @@ class PlaceFinder:
             if not _capitalised(words[j].text):
                 continue
             ids = self.gaz.ids(key)
-            if ids and (key not in self._cs_keys
+            if ids and (key not in self.gaz.case_sensitive_keys
                         or sent.text[w.start:words[j].end] in self.gaz.case_sensitive):
                 best = (j, ids)
         if best is None:
@@ -235,7 +233,7 @@ class PlaceFinder:
             m.candidates = [p for p in m.candidates if p.kind == "country"]
             if not (m.candidates or m.admin_hint):
                 return False
-            m.candidates = m.candidates or [p for p in self.gaz.lookup(key)]
+            m.candidates = m.candidates or self.gaz.lookup(key)
         prev = words[m.first - 1] if m.first > 0 else None
         if prev is not None and _capitalised(prev.text) and (prev.part or "") not in NOT_NAMES \
                 and sent.linked[m.first - 1] and not self.gaz.ids(prev.part or ""):
@@ -271,7 +269,7 @@ class PlaceFinder:
                 m.place = max(kept, key=lambda p: self._score(p, m, context)
                               + 20.0 * ((p.cc, p.admin1) in regions) + 5.0 * (p.cc in named))
         for m in mentions:
-            if m.place is None and m.extra.get("settlement"):
+            if m.place is None and m.settlement:
                 m.place = self._unknown(m, near, context)
 
     @staticmethod

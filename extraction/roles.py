@@ -40,6 +40,7 @@ class RoleConventions:
         self.victim_kinds = frozenset(config.get("victim_kinds") or ())
         self.crowd_kinds = frozenset(config.get("crowd_kinds") or ())
         self.armed_kinds = frozenset(config.get("armed_kinds") or ())
+        self._passive_kinds = self.victim_kinds | self.crowd_kinds  # acted upon, not acting
         self.generic = generic
         self._kinds = kinds
 
@@ -60,11 +61,11 @@ class RoleConventions:
             and self._named(want1).kind in self.crowd_kinds
         if not crowd_type:
             # Outside protests and riots, victims and crowds do not act: they were acted upon.
-            if actor1 is not None and actor1.kind in self.victim_kinds | self.crowd_kinds:
+            if actor1 is not None and actor1.kind in self._passive_kinds:
                 actor1, actor2 = None, actor2 or actor1
             if actor1 is None:
-                actor1 = next((p for p in mentioned if p != actor2 and p.kind
-                               not in self.victim_kinds | self.crowd_kinds), None)
+                actor1 = next((p for p in mentioned if p != actor2
+                               and p.kind not in self._passive_kinds), None)
         first = self._want(want1, actor1, mentioned, state)
         if first is not None and first.name in self.generic:
             first = next((p for p in mentioned if p.kind in self.armed_kinds and p != actor2

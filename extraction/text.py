@@ -49,7 +49,7 @@ class TextRules:
 
 @dataclass(slots=True)
 class Token:
-    """A word (part = folded key text), a separator inside names (part = ""), or a breaker."""
+    """A word of a sentence; `part` is its folded key text."""
 
     start: int
     end: int
@@ -63,7 +63,6 @@ class Sentence:
 
     text: str
     index: int
-    tokens: list[Token] = field(default_factory=list)
     words: list[Token] = field(default_factory=list)
     linked: list[bool] = field(default_factory=list)  # words[i] and words[i+1] form one name
     norm: str = ""  # text with typographic quotes made plain, same length
@@ -75,21 +74,21 @@ class Sentence:
         norm = text.translate(_QUOTES)
         low = lower(norm)
         sent = cls(text, index, norm=norm, low=low, starts=word_starts(low))
-        tokens, words, linked = sent.tokens, sent.words, sent.linked
-        add_token, add_word, add_link, part_of = tokens.append, words.append, linked.append, _part
+        words, linked = sent.words, sent.linked
+        add_word, add_link, part_of = words.append, linked.append, _part
         bridge = True
+        prev = ""
         for m in _TOKEN.finditer(text):
             tok_text = m.group()
             part = part_of(tok_text)
-            if tok_text == "s" and tokens and tokens[-1].text in ("'", "’"):
+            if tok_text == "s" and prev in ("'", "’"):
                 part = None  # possessive 's
-            start, end = m.span()
-            tok = Token(start, end, tok_text, part)
-            add_token(tok)
+            prev = tok_text
             if part:
                 if words:
                     add_link(bridge)
-                add_word(tok)
+                start, end = m.span()
+                add_word(Token(start, end, tok_text, part))
                 bridge = True
             elif part is None:
                 bridge = False
@@ -164,9 +163,3 @@ def sentence_starts(paragraph: str, rules: TextRules) -> list[int]:
             out.append(start)
     return out
 
-
-def split_sentences(paragraph: str, rules: TextRules) -> list[str]:
-    """The sentences of a paragraph."""
-    starts = sentence_starts(paragraph, rules)
-    pieces = (paragraph[a:b] for a, b in zip(starts, [*starts[1:], len(paragraph)], strict=True))
-    return [p.strip() for p in pieces if p.strip()]
