@@ -14,25 +14,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import multiprocessing
 import sys
 import time
 from collections import Counter, deque
 from pathlib import Path
 
 import httpx
-import redis.asyncio as redis
 from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import machine, wait_until_up
+from bench.common import REDIS_URL, machine, scratch_redis, server_process, wait_until_up
 from bench.redis_memory import sample_incident
 from bot.app import open_runtime
 from bot.models import Chat, Subscription, utcnow
 from bot.settings import Settings
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
 OVERALL_PER_SECOND = 30
 PER_CHAT_SECONDS = 1.0
 
@@ -90,13 +87,11 @@ async def main(chats: int, port: int) -> None:
     from handlers.telegram import TelegramFrontend
 
     api_url = f"http://127.0.0.1:{port}/bot"
-    client = redis.Redis.from_url(REDIS_URL)
-    await client.flushdb()
     settings = Settings(
         _env_file=None, redis_url=REDIS_URL, key_prefix="bench:",
         telegram_bot_token="1:bench", telegram_api_url=api_url,
     )
-    async with httpx.AsyncClient() as control:
+    async with scratch_redis(), httpx.AsyncClient() as control:
         await wait_until_up(control, f"{api_url}x/getMe")
         async with open_runtime(settings) as runtime, TelegramFrontend(
             runtime, receive=False
@@ -122,8 +117,6 @@ async def main(chats: int, port: int) -> None:
             stop.set()
             await worker
         stats = (await control.get(f"{api_url}x/stats")).json()
-    await client.flushdb()
-    await client.aclose()
     delivered = stats["delivered"]
     sends = sum(delivered.values())
     attempts = sends + stats["refused"]
@@ -147,10 +140,5 @@ if __name__ == "__main__":
     parser.add_argument("--chats", type=int, default=10_000)
     parser.add_argument("--port", type=int, default=18780)
     args = parser.parse_args()
-    api = multiprocessing.Process(target=serve_api, args=(args.port,), daemon=True)
-    api.start()
-    try:
+    with server_process(serve_api, args.port):
         asyncio.run(main(args.chats, args.port))
-    finally:
-        api.terminate()
-        api.join()

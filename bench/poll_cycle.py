@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
-import multiprocessing
 import resource
 import sys
 import time
@@ -26,17 +25,15 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import httpx
-import redis.asyncio as redis
 from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import machine, wait_until_up
+from bench.common import REDIS_URL, machine, scratch_redis, server_process, wait_until_up
 from bot.app import open_runtime, poll_all
 from bot.models import Source, utcnow
 from bot.settings import Settings
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
 PLACES = ["Kharkiv", "Gao", "Maiduguri", "Idlib", "Goma", "Khartoum", "Mogadishu", "Sanaa"]
 
 
@@ -90,7 +87,6 @@ class Feeds:
 
 
 def serve_feeds(count: int, items: int, port: int) -> None:
-    """The feed server, in a process of its own so it does not share sitrep's CPU time."""
     feeds = Feeds(count, items)
     app = web.Application()
     app.router.add_get("/f/{n}", feeds.handle)
@@ -101,35 +97,29 @@ def serve_feeds(count: int, items: int, port: int) -> None:
 
 async def main(count: int, items: int, port: int) -> None:
     base = f"http://127.0.0.1:{port}"
-    async with httpx.AsyncClient() as control:
+    async with scratch_redis(), httpx.AsyncClient() as control:
         await wait_until_up(control, f"{base}/stats")
-        client = redis.Redis.from_url(REDIS_URL)
-        await client.flushdb()
         settings = Settings(_env_file=None, redis_url=REDIS_URL, key_prefix="bench:")
         sources = [Source(f"F{i}", f"{base}/f/{i}", 300) for i in range(count)]
         print(f"machine: {machine()}")
         print(f"{count} feeds x {items} items from a local HTTP server (another process)")
-        try:
-            async with open_runtime(settings) as runtime:
-                for label, grow in (
-                    ("first poll, all items new", False),
-                    ("nothing changed, all 304", False),
-                    ("one fresh article per feed", True),
-                ):
-                    if grow:
-                        await control.post(f"{base}/grow")
-                    start = time.perf_counter()
-                    outcomes = await poll_all(runtime, sources)
-                    took = time.perf_counter() - start
-                    stats = (await control.get(f"{base}/stats")).json()
-                    errors = sum(o.status == "error" for o in outcomes)
-                    new_items = sum(o.new_items for o in outcomes)
-                    incidents = sum(o.incidents_new + o.incidents_updated for o in outcomes)
-                    print(f"{label}: {took:.2f} s ({new_items} new items, {incidents} incidents, "
-                          f"{errors} errors, {stats['not_modified']} answered 304 so far)")
-        finally:
-            await client.flushdb()
-            await client.aclose()
+        async with open_runtime(settings) as runtime:
+            for label, grow in (
+                ("first poll, all items new", False),
+                ("nothing changed, all 304", False),
+                ("one fresh article per feed", True),
+            ):
+                if grow:
+                    await control.post(f"{base}/grow")
+                start = time.perf_counter()
+                outcomes = await poll_all(runtime, sources)
+                took = time.perf_counter() - start
+                stats = (await control.get(f"{base}/stats")).json()
+                errors = sum(o.status == "error" for o in outcomes)
+                new_items = sum(o.new_items for o in outcomes)
+                incidents = sum(o.incidents_new + o.incidents_updated for o in outcomes)
+                print(f"{label}: {took:.2f} s ({new_items} new items, {incidents} incidents, "
+                      f"{errors} errors, {stats['not_modified']} answered 304 so far)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory of the sitrep process: {peak:.0f} MB")
 
@@ -140,12 +130,5 @@ if __name__ == "__main__":
     parser.add_argument("--items", type=int, default=50)
     parser.add_argument("--port", type=int, default=18765)
     args = parser.parse_args()
-    server = multiprocessing.Process(
-        target=serve_feeds, args=(args.feeds, args.items, args.port), daemon=True
-    )
-    server.start()
-    try:
+    with server_process(serve_feeds, args.feeds, args.items, args.port):
         asyncio.run(main(args.feeds, args.items, args.port))
-    finally:
-        server.terminate()
-        server.join()

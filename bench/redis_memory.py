@@ -1,6 +1,6 @@
 """Redis memory per seen item and per stored incident, from INFO memory and MEMORY USAGE.
 
-Uses database 15 of the Redis at 127.0.0.1:6379 (flushed before and after).
+Uses Redis database 15 at 127.0.0.1:6379 (flushed before and after).
 
     python bench/redis_memory.py
 """
@@ -16,7 +16,7 @@ import redis.asyncio as redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import machine
+from bench.common import machine, scratch_redis
 from bot.clustering import signature
 from bot.models import FeedItem, SourceReport, StoredIncident, utcnow
 from bot.store import Store
@@ -52,29 +52,26 @@ async def used(client: redis.Redis) -> int:
 
 
 async def main() -> None:
-    client = redis.Redis(host="127.0.0.1", port=6379, db=15, decode_responses=True)
-    await client.flushdb()
-    store = Store(client, "sitrep:")
-    before = await used(client)
-    ids = [hashlib.blake2b(str(i).encode(), digest_size=10).hexdigest() for i in range(N_SEEN)]
-    for start in range(0, N_SEEN, 1000):
-        items = [FeedItem(i, "", None, "", None) for i in ids[start:start + 1000]]
-        await store.take_new("0123456789abcdef", items, [False] * len(items))
-    seen_info = (await used(client) - before) / N_SEEN
-    seen_usage = await client.memory_usage(store.keys.seen("0123456789abcdef", ids[0]))
+    async with scratch_redis() as client:
+        store = Store(client, "sitrep:")
+        before = await used(client)
+        ids = [hashlib.blake2b(str(i).encode(), digest_size=10).hexdigest() for i in range(N_SEEN)]
+        for start in range(0, N_SEEN, 1000):
+            items = [FeedItem(i, "", None, "", None) for i in ids[start:start + 1000]]
+            await store.take_new("0123456789abcdef", items, [False] * len(items))
+        seen_info = (await used(client) - before) / N_SEEN
+        seen_usage = await client.memory_usage(store.keys.seen("0123456789abcdef", ids[0]))
 
-    before = await used(client)
-    for i in range(N_INCIDENTS):
-        stored = sample_incident(i)
-        await store.save_incident(stored)
-        await store.add_to_cluster("SYR", utcnow().date(), stored.id)
-        await store.add_signature(
-            signature(f"{i} {stored.incident.evidence[0]}"), utcnow().date(), stored.id
-        )
-    incident_info = (await used(client) - before) / N_INCIDENTS
-    incident_usage = await client.memory_usage(store.keys.incident(sample_incident(0).id))
-    await client.flushdb()
-    await client.aclose()
+        before = await used(client)
+        for i in range(N_INCIDENTS):
+            stored = sample_incident(i)
+            await store.save_incident(stored)
+            await store.add_to_cluster("SYR", utcnow().date(), stored.id)
+            await store.add_signature(
+                signature(f"{i} {stored.incident.evidence[0]}"), utcnow().date(), stored.id
+            )
+        incident_info = (await used(client) - before) / N_INCIDENTS
+        incident_usage = await client.memory_usage(store.keys.incident(sample_incident(0).id))
     print(f"machine: {machine()}")
     print(f"seen item: {seen_info:.0f} bytes (INFO memory, {N_SEEN:,} items), "
           f"MEMORY USAGE of one key {seen_usage} bytes")

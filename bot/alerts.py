@@ -97,7 +97,7 @@ class AlertView:
             event_type=incident.event_type,
             sub_event_type=incident.sub_event_type,
             place=place_words(incident),
-            what=_clip(what, 240),
+            what=clip(what, 240),
             casualties=casualty_words(incident),
             actors=actor_words(incident),
             date=incident.date,
@@ -108,7 +108,8 @@ class AlertView:
         )
 
 
-def _clip(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
+    """`text` on one line, cut to `limit` characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 

@@ -97,9 +97,6 @@ async def poll_all(runtime: Runtime, sources: Sequence[Source]) -> list[PollOutc
     return list(await asyncio.gather(*(runtime.poller.poll_once(s) for s in sources)))
 
 
-ROLES = ("all", "scheduler", "delivery", "chat")
-
-
 async def serve(
     settings: Settings,
     sources: Sequence[Source],

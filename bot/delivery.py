@@ -91,7 +91,8 @@ class Delivery:
                 if not more:
                     break
                 entries += more
-            incidents |= await self._incidents(entries)
+            unread = [e for e in entries if e.incident_id not in incidents]
+            incidents |= await self._incidents(unread)
         folds, singles = self._fold(entries, incidents)
         jobs: list[tuple[list[OutboxEntry], Awaitable[bool]]] = [
             ([e], self._guarded(e)) for e in singles
@@ -260,7 +261,7 @@ class Delivery:
             logger.warning("no %s transport here: catch-up for %s dropped", platform, address)
             return True
         ids = sorted({e.incident_id for e in group})
-        refs = await asyncio.gather(*(self.store.delivery_ref(address, i) for i in ids))
+        refs = await self.store.delivery_refs(address, ids)
         waiting = [i for i, ref in zip(ids, refs, strict=True) if ref is None]
         found = await self.store.get_incidents(waiting)
         if len(found) < CATCH_UP_MIN:  # most were sent before a crash: send the rest one by one
@@ -270,10 +271,7 @@ class Delivery:
         for stored in found:
             self.metrics.observe_alert(platform, result.status.value, stored.published)
         if result.status is SendStatus.SENT:
-            for stored in found:
-                await self.store.record_delivery(
-                    address, stored.id, result.ref or "sent", editable=False
-                )
+            await self.store.record_folded(address, [s.id for s in found], result.ref or "sent")
             logger.info("folded %d late alerts into one message to %s", len(found), address)
         return await self._settle(address, result, group)
 
@@ -317,18 +315,17 @@ class Delivery:
     async def _deactivate(
         self, platform: str, chat_id: str, reason: str, new_chat_id: str | None
     ) -> None:
+        if new_chat_id:  # the group became a supergroup: follow it
+            await self.store.move_chat(platform, chat_id, new_chat_id)
+            return
         chat = await self.store.get_chat(platform, chat_id)
         if chat is None:
             return
-        if new_chat_id:  # the group became a supergroup: follow it
-            await self.store.delete_chat(platform, chat_id)
-            chat.chat_id = new_chat_id
-        else:
-            chat.active = False
-            chat.inactive_reason = reason
-            logger.info(
-                "chat %s is unreachable (%s): subscription kept, inactive", chat.address, reason
-            )
+        chat.active = False
+        chat.inactive_reason = reason
+        logger.info(
+            "chat %s is unreachable (%s): subscription kept, inactive", chat.address, reason
+        )
         await self.store.save_chat(chat)
 
 

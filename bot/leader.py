@@ -21,14 +21,6 @@ from bot.store import Store
 logger = logging.getLogger(__name__)
 
 
-async def _call(callback: Callable[[], object]) -> None:
-    result = callback()
-    if inspect.isawaitable(result):
-        await result
-
-LEASE_SECONDS = 15.0
-
-
 class Leadership:
     """Holds a lease for this process, or waits for it; the callbacks start and stop the work
     (they may be coroutine functions)."""
@@ -39,7 +31,7 @@ class Leadership:
         *,
         on_gain: Callable[[], object],
         on_loss: Callable[[], object],
-        lease_seconds: float = LEASE_SECONDS,
+        lease_seconds: float,  # SITREP_LEASE_SECONDS
         name: str = "scheduler",
     ) -> None:
         self.name = name
@@ -85,3 +77,9 @@ class Leadership:
             await self.lock.release()
         except (LockError, RedisError) as exc:
             logger.info("%s lease already gone at shutdown: %s", self.name, exc)
+
+
+async def _call(callback: Callable[[], object]) -> None:
+    result = callback()
+    if inspect.isawaitable(result):
+        await result

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from prometheus_client import (
@@ -19,6 +19,9 @@ from prometheus_client import (
 )
 
 from bot.models import utcnow
+
+if TYPE_CHECKING:
+    from bot.poller import PollOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +56,8 @@ class Metrics:
             buckets=DELAY_BUCKETS, registry=r,
         )
 
-    def observe_poll(self, outcome: Any) -> None:
-        """Count one `PollOutcome`."""
+    def observe_poll(self, outcome: PollOutcome) -> None:
+        """Count one poll."""
         self.polls.labels(outcome.status).inc()
         if outcome.error_kind:
             self.fetch_errors.labels(outcome.error_kind).inc()
@@ -75,7 +78,7 @@ class Metrics:
         return generate_latest(self.registry)
 
 
-def health_app(metrics: Metrics, ping: Any) -> web.Application:
+def health_app(metrics: Metrics, ping: Callable[[], Awaitable[object]]) -> web.Application:
     """`/metrics` for Prometheus; `/healthz` is 200 while Redis answers, 503 while it does not."""
 
     async def metrics_view(_: web.Request) -> web.Response:

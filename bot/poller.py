@@ -203,20 +203,28 @@ class Poller:
     ) -> tuple[StoredIncident, bool]:
         """The stored incident this one belongs to, and whether it is new."""
         country = incident.location.country_code
+        bands = signature(f"{item.title}\n{' '.join(incident.evidence)}")  # CPU: before the locks
         # Tasks of this process queue on a local lock; the Redis lock keeps other instances out.
         async with self._country_locks[country or ""], self.store.cluster_lock(country):
-            return await self._match_or_create(item, index, incident, report, now)
+            return await self._match_or_create(item, index, incident, bands, report, now)
 
     async def _match_or_create(
-        self, item: FeedItem, index: int, incident: Incident, report: SourceReport, now: datetime
+        self,
+        item: FeedItem,
+        index: int,
+        incident: Incident,
+        bands: list[str],
+        report: SourceReport,
+        now: datetime,
     ) -> tuple[StoredIncident, bool]:
         day = datetime.fromisoformat(incident.date or now.date().isoformat()).date()
         country = incident.location.country_code
-        bands = signature(f"{item.title}\n{' '.join(incident.evidence)}")
         # Candidates: the fingerprint (country, a few days) and near-copies of the text.
-        ids = {*await self.store.cluster_candidates(country, day),
-               *await self.store.similar_text_candidates(bands, day)}
-        candidates = await self.store.get_incidents(sorted(ids))
+        by_place, by_text = await asyncio.gather(
+            self.store.cluster_candidates(country, day),
+            self.store.similar_text_candidates(bands, day),
+        )
+        candidates = await self.store.get_incidents(sorted({*by_place, *by_text}))
         incident_id = hashlib.blake2b(
             f"{item.id}|{index}|{incident.sub_event_type}".encode(), digest_size=10
         ).hexdigest()
@@ -236,8 +244,10 @@ class Poller:
             published=report.published,
         )
         await self.store.save_incident(stored)
-        await self.store.add_to_cluster(country, day, incident_id)
-        await self.store.add_signature(bands, day, incident_id)
+        await asyncio.gather(
+            self.store.add_to_cluster(country, day, incident_id),
+            self.store.add_signature(bands, day, incident_id),
+        )
         return stored, True
 
     async def _merge(self, known: StoredIncident, incident: Incident, report: SourceReport) -> None:

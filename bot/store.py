@@ -141,6 +141,7 @@ class Store:
         self.redis: Any = client
         self.keys = Keys(prefix)
         self._take_new = client.register_script(TAKE_NEW)
+        self._record_max = client.register_script(RECORD_MAX)
 
     # Seen items -----------------------------------------------------------------------------
 
@@ -291,6 +292,23 @@ class Store:
     async def save_chat(self, chat: Chat) -> None:
         await self.redis.hset(self.keys.chats(), chat.address, chat.to_json())
 
+    async def move_chat(self, platform: str, old_id: str, new_id: str) -> bool:
+        """Move a chat's subscriptions to its new id (a group that became a supergroup), merged
+        with any the new id already has; False when the old id is unknown."""
+        old = await self.get_chat(platform, old_id)
+        if old is None:
+            return False
+        chat = await self.get_chat(platform, new_id)
+        if chat is None:
+            old.chat_id = new_id
+            chat = old
+        else:
+            known = {s.filter for s in chat.subscriptions}
+            chat.subscriptions += [s for s in old.subscriptions if s.filter not in known]
+        await self.save_chat(chat)  # saved before the old id goes, so nothing is lost in between
+        await self.delete_chat(platform, old_id)
+        return True
+
     async def delete_chat(self, platform: str, chat_id: str) -> None:
         await self.redis.hdel(self.keys.chats(), f"{platform}:{chat_id}")
 
@@ -300,19 +318,23 @@ class Store:
 
     # Deliveries -----------------------------------------------------------------------------
 
-    async def record_delivery(
-        self, address: str, incident_id: str, message_ref: str, *, editable: bool = True
-    ) -> None:
-        """Remember that the alert went out and where (a message id, to edit it in place later).
-
-        An editable alert also joins the incident's recipients, whose messages later reports edit;
-        an incident folded into a catch-up message is delivered but has no message of its own.
-        """
+    async def record_delivery(self, address: str, incident_id: str, message_ref: str) -> None:
+        """Remember that the alert went out and where (a message id, to edit it in place later);
+        the chat joins the incident's recipients, whose messages later reports edit."""
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.set(self.keys.delivery(address, incident_id), message_ref, ex=DELIVERY_TTL)
-            if editable:
-                pipe.sadd(self.keys.recipients(incident_id), address)
-                pipe.expire(self.keys.recipients(incident_id), DELIVERY_TTL)
+            pipe.sadd(self.keys.recipients(incident_id), address)
+            pipe.expire(self.keys.recipients(incident_id), DELIVERY_TTL)
+            await pipe.execute()
+
+    async def record_folded(
+        self, address: str, incident_ids: Sequence[str], message_ref: str
+    ) -> None:
+        """Remember incidents folded into one catch-up message: delivered, but with no message of
+        their own to edit, so the chat does not join their recipients."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            for incident_id in incident_ids:
+                pipe.set(self.keys.delivery(address, incident_id), message_ref, ex=DELIVERY_TTL)
             await pipe.execute()
 
     async def recipients(self, incident_id: str) -> list[str]:
@@ -326,10 +348,10 @@ class Store:
 
     async def record_edit(self, address: str, incident_id: str, version: int) -> None:
         """Remember the version an edit showed; an older edit finishing late never lowers it."""
-        await self.redis.eval(
-            RECORD_MAX, 1, self.keys.revision(address, incident_id), "edited", version,
-            int(DELIVERY_TTL.total_seconds()),
-        )  # fmt: skip
+        await self._record_max(
+            keys=[self.keys.revision(address, incident_id)],
+            args=["edited", version, int(DELIVERY_TTL.total_seconds())],
+        )
 
     async def update_sent(self, address: str, incident_id: str, version: int) -> bool:
         """Whether the threaded update for this version of the incident went to the chat."""
@@ -347,6 +369,12 @@ class Store:
         """The message ref of a sent alert, None if it was never sent."""
         value = await self.redis.get(self.keys.delivery(address, incident_id))
         return None if value is None else str(value)
+
+    async def delivery_refs(self, address: str, incident_ids: Sequence[str]) -> list[str | None]:
+        """`delivery_ref` of several incidents in one chat, in one round trip."""
+        if not incident_ids:
+            return []
+        return list(await self.redis.mget([self.keys.delivery(address, i) for i in incident_ids]))
 
 
 ALERT = "alert"  # an outbox entry's kind: send the incident's alert
@@ -392,7 +420,6 @@ class Outbox:
         self.redis: Any = store.redis
         self.keys = {p: store.keys.outbox(p) for p in PRIORITIES}
         self.claim_idle_ms = int(claim_idle * 1000)  # then a dead worker's entries are reclaimed
-        self.key = self.keys[1]
 
     async def ensure_group(self) -> None:
         for key in self.keys.values():

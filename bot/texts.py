@@ -24,22 +24,28 @@ def render_latest(flt: Filter, found: list[StoredIncident]) -> str:
     return f"Latest for {flt.text}:\n\n" + "\n\n".join(blocks)
 
 
+def count_words(counts: list[tuple[str, int]]) -> str:
+    """Counts by name, as a summary lists them: 'Syria 3, Iraq 1'."""
+    return ", ".join(f"{name} {n}" for name, n in counts)
+
+
+def summary_line(view: AlertView) -> str:
+    """One of a summary's most serious incidents: what, where, what happened, casualties."""
+    facts = "; ".join(f for f in (view.casualties, view.date) if f)
+    return f"{view.sub_event_type}, {view.place}: {view.what}" + (f" ({facts})" if facts else "")
+
+
 def render_summary(flt: Filter, summary: Summary) -> str:
     head = f"Summary of the last {period_words(summary)} for {flt.text}"
     if not summary.total:
         return f"{head}: no incidents."
     lines = [
         f"{head}: {summary.total} incidents, {summary.killed} killed, {summary.injured} injured.",
-        "By country: " + ", ".join(f"{c} {n}" for c, n in summary.by_country),
-        "By type: " + ", ".join(f"{t} {n}" for t, n in summary.by_type),
+        "By country: " + count_words(summary.by_country),
+        "By type: " + count_words(summary.by_type),
         "Most serious:",
     ]
-    for stored in summary.most_serious:
-        view = AlertView.build(stored)
-        facts = "; ".join(f for f in (view.casualties, view.date) if f)
-        lines.append(
-            f"- {view.sub_event_type}, {view.place}: {view.what}" + (f" ({facts})" if facts else "")
-        )
+    lines += [f"- {summary_line(AlertView.build(s))}" for s in summary.most_serious]
     return "\n".join(lines)
 
 

@@ -138,12 +138,7 @@ class SlackTransport:
         self.pacer = pacer or ChannelPacer()
 
     async def send_alert(self, chat_id: str, stored: StoredIncident) -> SendResult:
-        reply = texts.alert(AlertView.build(stored))
-        result = await self._post(chat_id, reply.text, reply.blocks)
-        if result.status is SendStatus.FAILED and result.detail in BLOCK_ERRORS:
-            logger.warning("Slack refused an alert's blocks (%s); sending text only", result.detail)
-            result = await self._post(chat_id, reply.text, None)
-        return result
+        return await self._post_reply(chat_id, texts.alert(AlertView.build(stored)))
 
     async def send_text(self, chat_id: str, text: str) -> SendResult:
         return await self._post(chat_id, texts.escape(text), None)
@@ -151,20 +146,24 @@ class SlackTransport:
     async def edit_alert(self, chat_id: str, ref: str, stored: StoredIncident) -> SendResult:
         # When the alert went out is not known here: the edited alert leaves the delay out.
         reply = texts.alert(replace(AlertView.build(stored), delay=None))
-        result = await self._post(chat_id, reply.text, reply.blocks, edit=ref)
-        if result.status is SendStatus.FAILED and result.detail in BLOCK_ERRORS:
-            logger.warning("Slack refused an edit's blocks (%s); editing text only", result.detail)
-            result = await self._post(chat_id, reply.text, [], edit=ref)
-        return result
+        return await self._post_reply(chat_id, reply, edit=ref)
 
     async def send_update(self, chat_id: str, ref: str, note: UpdateNote) -> SendResult:
         return await self._post(chat_id, texts.update(note).text, None, thread=ref)
 
     async def send_catch_up(self, chat_id: str, view: CatchUpView) -> SendResult:
-        reply = texts.catch_up(view)
-        result = await self._post(chat_id, reply.text, reply.blocks)
+        return await self._post_reply(chat_id, texts.catch_up(view))
+
+    async def _post_reply(
+        self, channel: str, reply: texts.Reply, *, edit: str | None = None
+    ) -> SendResult:
+        """Post (or edit in) a reply's blocks; its text alone if Slack refuses the blocks."""
+        result = await self._post(channel, reply.text, reply.blocks, edit=edit)
         if result.status is SendStatus.FAILED and result.detail in BLOCK_ERRORS:
-            result = await self._post(chat_id, reply.text, None)
+            logger.warning("Slack refused the blocks (%s); posting text only", result.detail)
+            # An edit must clear the old message's blocks; a new message simply has none.
+            blocks: list[texts.Block] | None = None if edit is None else []
+            result = await self._post(channel, reply.text, blocks, edit=edit)
         return result
 
     async def _post(

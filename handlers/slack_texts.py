@@ -15,6 +15,7 @@ from bot.alerts import (
     CatchUpView,
     UpdateNote,
     catch_up_line,
+    clip,
     render_catch_up_plain,
     render_plain,
     render_update_plain,
@@ -23,7 +24,13 @@ from bot.commands import CommandError, SubscribeResult
 from bot.filters import Filter
 from bot.models import Chat, StoredIncident
 from bot.queries import Summary
-from bot.texts import period_words, render_latest, render_summary
+from bot.texts import (
+    count_words,
+    period_words,
+    render_latest,
+    render_summary,
+    summary_line,
+)
 
 Block = dict[str, Any]
 
@@ -105,10 +112,10 @@ def spelled(usage: str, invoked_as: str) -> str:
 
 def alert_blocks(view: AlertView) -> list[Block]:
     """One incident: what and where, then the facts, then the source line."""
-    head = f"{SEVERITY_MARKS[view.severity]} *{escape(_clip(view.sub_event_type, 80))}*"
+    head = f"{SEVERITY_MARKS[view.severity]} *{escape(clip(view.sub_event_type, 80))}*"
     if view.event_type and view.event_type != view.sub_event_type:
         head += f"  _{escape(view.event_type)}_"
-    body = f"{head}\n📍 {escape(_clip(view.place, 150))}\n{escape(view.what)}"
+    body = f"{head}\n📍 {escape(clip(view.place, 150))}\n{escape(view.what)}"
     blocks: list[Block] = [section(body)]
     facts = " · ".join(f for f in (view.casualties, view.actors, view.date) if f)
     if facts:
@@ -119,7 +126,7 @@ def alert_blocks(view: AlertView) -> list[Block]:
 
 def source_line(view: AlertView) -> str:
     count = f"{view.source_count} source" + ("s" if view.source_count != 1 else "")
-    parts = [f"🔗 {link(view.link, _clip(view.source, 80))}", count]
+    parts = [f"🔗 {link(view.link, clip(view.source, 80))}", count]
     if view.delay:
         parts.append(f"sent {escape(view.delay)}")
     return " · ".join(parts)
@@ -138,7 +145,7 @@ def catch_up(view: CatchUpView) -> Reply:
     """Alerts that waited too long, in one message: counts, then the most severe few."""
     lines = [f"*{escape(view.headline)}*", escape(view.counts)]
     lines += [
-        f"{SEVERITY_MARKS[v.severity]} {escape(_clip(catch_up_line(v), 300))}" for v in view.top
+        f"{SEVERITY_MARKS[v.severity]} {escape(clip(catch_up_line(v), 300))}" for v in view.top
     ]
     blocks = [section("\n".join(lines))]
     if view.more:
@@ -164,17 +171,13 @@ def summary(flt: Filter, result: Summary) -> Reply:
         return Reply(f"{head}: no incidents.")
     lines = [
         f"{head}: {result.total} incidents, {result.killed} killed, {result.injured} injured.",
-        "*By country:* " + escape(", ".join(f"{c} {n}" for c, n in result.by_country)),
-        "*By type:* " + escape(", ".join(f"{t} {n}" for t, n in result.by_type)),
+        "*By country:* " + escape(count_words(result.by_country)),
+        "*By type:* " + escape(count_words(result.by_type)),
         "*Most serious:*",
     ]
     for stored in result.most_serious:
         view = AlertView.build(stored)
-        facts = "; ".join(f for f in (view.casualties, view.date) if f)
-        line = f"{view.sub_event_type}, {view.place}: {view.what}" + (
-            f" ({facts})" if facts else ""
-        )
-        lines.append(f"{SEVERITY_MARKS[view.severity]} {escape(line)}")
+        lines.append(f"{SEVERITY_MARKS[view.severity]} {escape(summary_line(view))}")
     return Reply(escape(render_summary(flt, result)), sections(lines))
 
 
@@ -257,8 +260,3 @@ def sections(lines: list[str]) -> list[Block]:
     if current:
         blocks.append(section(current))
     return blocks[:MAX_BLOCKS]
-
-
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

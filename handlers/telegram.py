@@ -69,7 +69,6 @@ if TYPE_CHECKING:
     from telegram import Bot
 
     from bot.app import Runtime
-    from bot.store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -601,7 +600,7 @@ class TelegramFrontend:
         if message is None or message.migrate_to_chat_id is None:
             return  # the supergroup's half of the pair says nothing new
         old, new = str(message.chat.id), str(message.migrate_to_chat_id)
-        if await move_chat(self.runtime.store, old, new):
+        if await self.runtime.store.move_chat(PLATFORM, old, new):
             logger.info("Telegram group %s migrated to %s", old, new)
 
     async def _unknown_command(self, update: Update, context: Context) -> None:
@@ -629,20 +628,3 @@ def arguments(message: Message) -> str:
     """The text after the command, as typed (quotes kept for the filter language)."""
     parts = (message.text or "").split(maxsplit=1)
     return parts[1] if len(parts) > 1 else ""
-
-
-async def move_chat(store: Store, old_id: str, new_id: str) -> bool:
-    """Move a chat's subscriptions to its new id, merged with any the new id already has."""
-    old = await store.get_chat(PLATFORM, old_id)
-    if old is None:
-        return False
-    chat = await store.get_chat(PLATFORM, new_id)
-    if chat is None:
-        old.chat_id = new_id
-        chat = old
-    else:
-        known = {s.filter for s in chat.subscriptions}
-        chat.subscriptions += [s for s in old.subscriptions if s.filter not in known]
-    await store.save_chat(chat)  # saved before the old id goes, so nothing is lost in between
-    await store.delete_chat(PLATFORM, old_id)
-    return True

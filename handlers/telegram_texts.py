@@ -6,12 +6,12 @@ import html
 import re
 from datetime import datetime, timedelta
 
-from bot.alerts import AlertView, CatchUpView, UpdateNote, catch_up_line
+from bot.alerts import AlertView, CatchUpView, UpdateNote, catch_up_line, clip
 from bot.commands import CommandError, SubscribeResult
 from bot.filters import Filter
 from bot.models import Chat, StoredIncident, utcnow
 from bot.queries import Summary
-from bot.texts import period_words
+from bot.texts import count_words, period_words, summary_line
 
 MAX_ALERT_CHARS = 500  # visible characters of one alert
 MAX_MESSAGE_CHARS = 4096  # Telegram's limit for one message
@@ -108,12 +108,12 @@ def alert(view: AlertView, *, pushed: bool = True) -> str:
 
     A pushed alert says how long after publication it went out; in /latest, the incident's date.
     """
-    head = f"{SEVERITY_MARKS[view.severity]} <b>{escape(_clip(view.sub_event_type, 60))}</b>"
-    place = f"📍 {escape(_clip(view.place, 100))}"
+    head = f"{SEVERITY_MARKS[view.severity]} <b>{escape(clip(view.sub_event_type, 60))}</b>"
+    place = f"📍 {escape(clip(view.place, 100))}"
     facts = " · ".join(
-        f for f in (view.casualties, _clip(view.actors, 120) if view.actors else None) if f
+        f for f in (view.casualties, clip(view.actors, 120) if view.actors else None) if f
     )
-    source = _clip(view.source, 60)
+    source = clip(view.source, 60)
     linked = (
         f'<a href="{html.escape(view.link, quote=True)}">{escape(source)}</a>'
         if view.link and view.link.startswith(("https://", "http://"))
@@ -126,7 +126,7 @@ def alert(view: AlertView, *, pushed: bool = True) -> str:
     below.append(f"🔗 {linked} · {tail}")
     # What happened gets the room the other lines leave.
     room = MAX_ALERT_CHARS - sum(len(to_plain(line)) + 1 for line in (head, place, *below))
-    what = escape(_clip(view.what, max(room, 60)))
+    what = escape(clip(view.what, max(room, 60)))
     return "\n".join([head, place, what, *below])
 
 
@@ -140,7 +140,7 @@ def catch_up(view: CatchUpView) -> str:
     """Alerts that waited too long, in one message: counts, then the most severe few."""
     lines = [f"<b>{escape(view.headline)}</b>", escape(view.counts)]
     lines += [
-        f"{SEVERITY_MARKS[v.severity]} {escape(_clip(catch_up_line(v), 200))}" for v in view.top
+        f"{SEVERITY_MARKS[v.severity]} {escape(clip(catch_up_line(v), 200))}" for v in view.top
     ]
     if view.more:
         lines.append(f"… and {view.more} more: /latest lists them.")
@@ -162,15 +162,13 @@ def summary(flt: Filter, result: Summary) -> list[str]:
     lines = [
         f"{head}: {_count(result.total, 'incident')}, {result.killed} killed, "
         f"{result.injured} injured.",
-        "<b>By country:</b> " + escape(", ".join(f"{c} {n}" for c, n in result.by_country)),
-        "<b>By type:</b> " + escape(", ".join(f"{t} {n}" for t, n in result.by_type)),
+        "<b>By country:</b> " + escape(count_words(result.by_country)),
+        "<b>By type:</b> " + escape(count_words(result.by_type)),
         "<b>Most serious:</b>",
     ]
     for stored in result.most_serious:
         view = AlertView.build(stored)
-        facts = "; ".join(f for f in (view.casualties, view.date) if f)
-        line = f"{SEVERITY_MARKS[view.severity]} {view.sub_event_type}, {view.place}: {view.what}"
-        lines.append(escape(line + (f" ({facts})" if facts else "")))
+        lines.append(f"{SEVERITY_MARKS[view.severity]} {escape(summary_line(view))}")
     return _pack(lines, sep="\n")
 
 
@@ -183,13 +181,13 @@ def subscribed(result: SubscribeResult) -> str:
 def subscribed_short(result: SubscribeResult) -> str:
     """For a button's answer (plain text, at most 200 characters)."""
     verb = "Subscribed to" if result.added else "Already following"
-    return _clip(f"{verb} {result.filter}", MAX_ANSWER_CHARS)
+    return clip(f"{verb} {result.filter}", MAX_ANSWER_CHARS)
 
 
 def button_error(error: CommandError) -> str:
     """A button's filter the tables no longer know (plain text, at most 200 characters)."""
     message = str(error)
-    return _clip(message[:1].upper() + message[1:], MAX_ANSWER_CHARS)
+    return clip(message[:1].upper() + message[1:], MAX_ANSWER_CHARS)
 
 
 def unsubscribed(removed: list[str]) -> str:
@@ -229,11 +227,6 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def _pack(blocks: list[str], sep: str = "\n\n") -> list[str]:
     """Join blocks into as few messages as fit; a block is never split."""
     messages: list[str] = []
@@ -245,4 +238,3 @@ def _pack(blocks: list[str], sep: str = "\n\n") -> list[str]:
             current = ""
         current = f"{current}{sep}{block}" if current else block
     return [*messages, current] if current else messages
-

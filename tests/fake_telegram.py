@@ -200,9 +200,7 @@ class FakeTelegram:
         ]
 
     def attempts(self, method: str = "sendMessage", chat_id: int | None = None) -> list[Call]:
-        return [
-            c for c in self.calls if c.method == method and chat_id in (None, c.chat_id)
-        ]
+        return [c for c in self.calls if c.method == method and chat_id in (None, c.chat_id)]
 
     async def wait_for(
         self, predicate: Callable[[], Any], what: str = "a request", within: float = 5.0
@@ -273,10 +271,7 @@ class FakeTelegram:
     async def api_sendMessage(self, params: JsonDict) -> JsonDict:
         if self.send_delay:
             await asyncio.sleep(self.send_delay)  # received: it counts as sent from now on
-        message = self._message(self._chat(params["chat_id"]), None, params["text"])
-        message["from"] = {"id": BOT_ID, "is_bot": True, "first_name": "sitrep"}
-        if "reply_markup" in params:
-            message["reply_markup"] = params["reply_markup"]
+        message = self._bot_message(params)
         self.texts[(message["chat"]["id"], message["message_id"])] = params["text"]
         return message
 
@@ -291,12 +286,7 @@ class FakeTelegram:
                 "markup are exactly the same as a current content and reply markup of the message",
             )
         self.texts[key] = params["text"]
-        message = self._message(self._chat(params["chat_id"]), None, params["text"])
-        message["message_id"] = params["message_id"]
-        message["from"] = {"id": BOT_ID, "is_bot": True, "first_name": "sitrep"}
-        if "reply_markup" in params:
-            message["reply_markup"] = params["reply_markup"]
-        return message
+        return self._bot_message(params) | {"message_id": params["message_id"]}
 
     async def api_getChatMember(self, params: JsonDict) -> JsonDict:
         chat = self._chat(params["chat_id"])
@@ -333,6 +323,14 @@ class FakeTelegram:
             message["from"] = user.to_dict()
         if text is not None:
             message["text"] = text
+        return message
+
+    def _bot_message(self, params: JsonDict) -> JsonDict:
+        """The message a sendMessage or editMessageText call leaves in the chat."""
+        message = self._message(self._chat(params["chat_id"]), None, params["text"])
+        message["from"] = {"id": BOT_ID, "is_bot": True, "first_name": "sitrep"}
+        if "reply_markup" in params:
+            message["reply_markup"] = params["reply_markup"]
         return message
 
     def _take_failure(self, method: str, chat_id: Any) -> Failure | None:

@@ -1,7 +1,8 @@
-"""Serve an aiohttp app on a free port of 127.0.0.1 for the length of a test."""
+"""Local servers for tests: an aiohttp app on a free port of 127.0.0.1, or just a free port."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -19,3 +20,10 @@ async def serve_local(app: web.Application, **runner_options: Any) -> AsyncItera
         yield f"http://127.0.0.1:{runner.addresses[0][1]}"
     finally:
         await runner.cleanup()
+
+
+def free_port() -> int:
+    """A port nothing listens on at the moment, for servers started by the code under test."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -11,7 +11,6 @@ import inspect
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ from bot.store import OUTBOX_GROUP, Outbox, Store
 from handlers import telegram_texts as texts
 from tests.conftest import REDIS_URL, Feed, FeedServer
 from tests.fake_telegram import TOKEN, FakeTelegram, User, serve_fake_telegram
+from tests.local_server import free_port
 from tests.test_delivery import ScriptedTransport, stored
 from tests.test_pipeline import KABUL, STRIKE, rss
 
@@ -100,12 +100,6 @@ async def until(
             logs = "\n".join(f"--- {p.name}\n{p.log()[-3000:]}" for p in watched)
             raise AssertionError(f"no {what} within {within} s\n{logs}")
         await asyncio.sleep(0.05)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import hashlib
 import hmac
 import json
 import logging
-import socket
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -46,15 +45,10 @@ from tests.fake_slack import (
     FakeSlack,
     fake_slack,
 )
+from tests.local_server import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 SYRIA_ROOM, SUDAN_ROOM, PAUSED_ROOM = "C0SYRIA", "C0SUDAN", "C0PAUSED"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

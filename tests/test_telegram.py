@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -26,6 +25,7 @@ from handlers import telegram_texts as texts
 from handlers.telegram import ChatRateLimiter, TelegramFrontend, file_url
 from tests.conftest import Feed, FeedServer
 from tests.fake_telegram import TOKEN, Chat, Failure, FakeTelegram, User, serve_fake_telegram
+from tests.local_server import free_port
 from tests.test_pipeline import rss
 
 # PTB 22 warns, when it builds a RetryAfter, that `retry_after` will become a timedelta.
@@ -65,11 +65,16 @@ async def fake() -> AsyncIterator[FakeTelegram]:
         yield server
 
 
-@pytest.fixture
-def tg_settings(settings: Settings, fake: FakeTelegram) -> Settings:
+def telegram_settings(settings: Settings, fake: FakeTelegram) -> Settings:
+    """The test's settings with the bot's token and the fake Bot API's URL."""
     return settings.model_copy(
         update={"telegram_bot_token": TOKEN, "telegram_api_url": fake.api_url}
     )
+
+
+@pytest.fixture
+def tg_settings(settings: Settings, fake: FakeTelegram) -> Settings:
+    return telegram_settings(settings, fake)
 
 
 @asynccontextmanager
@@ -494,9 +499,7 @@ async def test_only_one_instance_long_polls_and_a_standby_takes_over(
 async def test_webhook_mode_accepts_only_updates_with_the_secret(
     fake: FakeTelegram, tg_settings: Settings, extractor: Any
 ) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     hook = f"http://127.0.0.1:{port}/telegram/hook"
     settings = tg_settings.model_copy(
         update={

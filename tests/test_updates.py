@@ -18,10 +18,10 @@ from bot.settings import Settings
 from extraction.model import Incident, Location
 from tests.conftest import Feed, FeedServer
 from tests.fake_slack import FakeSlack, fake_slack
-from tests.fake_telegram import TOKEN, Failure, FakeTelegram, serve_fake_telegram
+from tests.fake_telegram import Failure, FakeTelegram, serve_fake_telegram
 from tests.test_pipeline import rss
 from tests.test_slack import running as running_slack
-from tests.test_telegram import fast_limiter
+from tests.test_telegram import fast_limiter, telegram_settings
 from tests.test_telegram import running as running_telegram
 
 pytestmark = pytest.mark.filterwarnings(
@@ -66,12 +66,6 @@ async def slack() -> AsyncIterator[FakeSlack]:
         yield server
 
 
-def tg_settings(settings: Settings, fake: FakeTelegram) -> Settings:
-    return settings.model_copy(
-        update={"telegram_bot_token": TOKEN, "telegram_api_url": fake.api_url}
-    )
-
-
 async def subscribe(runtime: Runtime, address: str, flt: str = "country:Syria") -> None:
     platform, _, chat_id = address.partition(":")
     subscription = Subscription(flt, utcnow().isoformat())
@@ -105,7 +99,7 @@ class Outlets:
 async def test_three_outlets_give_one_telegram_alert_edited_in_place_and_one_threaded_update(
     telegram: FakeTelegram, settings: Settings, extractor: Any, feed_server: FeedServer
 ) -> None:
-    async with running_telegram(tg_settings(settings, telegram), extractor) as (runtime, _):
+    async with running_telegram(telegram_settings(settings, telegram), extractor) as (runtime, _):
         for address in (f"telegram:{ALICE}", f"telegram:{GROUP}"):
             await subscribe(runtime, address)
         outlets = Outlets(feed_server, runtime)
@@ -173,7 +167,7 @@ async def test_three_outlets_give_one_slack_alert_updated_in_place_and_one_threa
 async def test_a_report_merged_before_the_alert_is_sent_just_sends_the_latest(
     telegram: FakeTelegram, settings: Settings, extractor: Any, feed_server: FeedServer
 ) -> None:
-    async with running_telegram(tg_settings(settings, telegram), extractor) as (runtime, _):
+    async with running_telegram(telegram_settings(settings, telegram), extractor) as (runtime, _):
         await subscribe(runtime, f"telegram:{ALICE}")
         outlets = Outlets(feed_server, runtime)
         for n in range(3):  # all three arrive before the worker sends anything
@@ -188,7 +182,7 @@ async def test_a_429_on_an_edit_delays_it_but_it_is_delivered(
     telegram: FakeTelegram, settings: Settings, extractor: Any, feed_server: FeedServer
 ) -> None:
     limiter = fast_limiter(max_retries=0)  # the 429 reaches delivery, which waits and retries
-    config = tg_settings(settings, telegram)
+    config = telegram_settings(settings, telegram)
     async with running_telegram(config, extractor, rate_limiter=limiter) as (runtime, _):
         await subscribe(runtime, f"telegram:{ALICE}")
         outlets = Outlets(feed_server, runtime)
@@ -205,7 +199,7 @@ async def test_a_429_on_an_edit_delays_it_but_it_is_delivered(
 async def test_an_edit_to_a_chat_that_blocked_the_bot_deactivates_it(
     telegram: FakeTelegram, settings: Settings, extractor: Any, feed_server: FeedServer
 ) -> None:
-    async with running_telegram(tg_settings(settings, telegram), extractor) as (runtime, _):
+    async with running_telegram(telegram_settings(settings, telegram), extractor) as (runtime, _):
         await subscribe(runtime, f"telegram:{ALICE}")
         outlets = Outlets(feed_server, runtime)
         await outlets.report(0)
@@ -242,7 +236,7 @@ async def queue(runtime: Runtime, chats: list[Chat], *incidents: StoredIncident)
 async def test_a_backlog_is_sent_severe_first(
     telegram: FakeTelegram, settings: Settings, extractor: Any
 ) -> None:
-    async with running_telegram(tg_settings(settings, telegram), extractor) as (runtime, _):
+    async with running_telegram(telegram_settings(settings, telegram), extractor) as (runtime, _):
         chat = [Chat("telegram", str(ALICE))]
         # Minor incidents queue up first; a deadly one and a mass-casualty one come last.
         await queue(runtime, chat, *(incident(n, killed=0) for n in range(8)))
@@ -260,7 +254,7 @@ async def test_a_long_backlog_after_downtime_becomes_one_catch_up_message_per_ch
     telegram: FakeTelegram, settings: Settings, extractor: Any
 ) -> None:
     limiter = fast_limiter(max_retries=0)
-    config = tg_settings(settings, telegram)
+    config = telegram_settings(settings, telegram)
     async with running_telegram(config, extractor, rate_limiter=limiter) as (runtime, _):
         chats = [Chat("telegram", str(ALICE)), Chat("telegram", str(GROUP))]
         stale = [incident(n, killed=n % 3, minutes_ago=180 + n) for n in range(14)]
@@ -290,7 +284,7 @@ async def test_a_long_backlog_after_downtime_becomes_one_catch_up_message_per_ch
 async def test_a_late_alert_alone_is_sent_as_an_alert(
     telegram: FakeTelegram, settings: Settings, extractor: Any
 ) -> None:
-    async with running_telegram(tg_settings(settings, telegram), extractor) as (runtime, _):
+    async with running_telegram(telegram_settings(settings, telegram), extractor) as (runtime, _):
         await queue(runtime, [Chat("telegram", str(ALICE))], incident(1, 3, minutes_ago=300))
         await runtime.delivery.drain()
         assert await runtime.store.recipients("inc-1") == [f"telegram:{ALICE}"]
