@@ -105,6 +105,16 @@ def _area(name: str | None, knowledge: Knowledge) -> str | None:
     return _norm(area.name if area is not None else name)
 
 
+def _town(name: str | None, country: str | None, knowledge: Knowledge) -> str | None:
+    """A town compared through the gazetteer when it knows the name in that country: the
+    outlet's "Kupiansk" and the gazetteer's "Kupyansk" are one town."""
+    if name is None:
+        return None
+    gaz = knowledge.gazetteer
+    pid = gaz.find_place(country, name) if country else None
+    return _norm(gaz.place(pid).name if pid is not None else name)
+
+
 def _actor_names(incident: Incident, knowledge: Knowledge) -> set[str]:
     return {_norm(knowledge.actor(a.name) or a.name) or "" for a in incident.actors}
 
@@ -145,7 +155,7 @@ def _values(incident: Incident, knowledge: Knowledge) -> dict[str, Any]:
         "sub_event_type": incident.sub_event_type,
         "country": loc.country_code,
         "admin1": _area(loc.admin1, knowledge),
-        "place": _norm(loc.place),
+        "place": _town(loc.place, loc.country_code, knowledge),
         "killed": incident.killed,
         "injured": incident.injured,
         "date": incident.date,

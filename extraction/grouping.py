@@ -64,7 +64,7 @@ class Reading:
         if not resolved:
             return None
         # A dateline ("BANGKOK, March 29 -") says where the reporter was, the last resort.
-        return max(resolved, key=lambda m: (not _dateline(m), m.locative,
+        return max(resolved, key=lambda m: (not dateline(m), m.locative,
                                             m.place.rank if m.place else 0, -m.first))
 
     @property
@@ -146,7 +146,7 @@ def _same_country(a: PlaceMention, b: PlaceMention) -> bool:
         and a.place.id != b.place.id
 
 
-def _dateline(m: PlaceMention) -> bool:
+def dateline(m: PlaceMention) -> bool:
     return m.sentence == 0 and m.first == 0 and m.surface.isupper() and len(m.surface) > 3
 
 

@@ -16,11 +16,11 @@ from spacy.tokens import Doc
 from extraction.actors import PLACEHOLDER, ActorFinder, ActorMention
 from extraction.casualties import CasualtyReader
 from extraction.config_files import config_jsonl, config_yaml
-from extraction.grouping import LIST_WORDS, Group, Grouper, Reading
+from extraction.grouping import LIST_WORDS, Group, Grouper, Reading, dateline
 from extraction.knowledge import Knowledge
 from extraction.model import Actor, Incident, Location
 from extraction.names import name_key
-from extraction.places import PlaceFinder, context_countries, locative
+from extraction.places import PlaceFinder, context_countries, locative, unknown_locative, within
 from extraction.roles import Party, RoleConventions
 from extraction.taxonomy import GENERIC, Taxonomy, Trigger
 from extraction.text import Sentence
@@ -164,7 +164,7 @@ class IncidentReader:
         if not groups and head is not None and head.trigger is not None:
             groups = self.grouper.group([head])
         for g in groups:
-            self._borrow_place(g, head)
+            self._borrow_place(g, head, readings)
         groups.sort(key=lambda g: g.readings[0].sent.index)  # the lead story first
         incidents = [self._incident(g, context, published) for g in groups]
         return [i for i in incidents if i.location.country_code is not None]
@@ -307,15 +307,27 @@ class IncidentReader:
         return bool(back & {"were", "was", "been", "be", "suffered", "under", "sustained"})
 
     @staticmethod
-    def _borrow_place(g: Group, head: Reading | None) -> None:
-        """The title's town for an incident whose sentences name only a country or region
-        ("Police disperse students in Tehran" over "Security forces dispersed the crowd")."""
+    def _borrow_place(g: Group, head: Reading | None, readings: list[Reading]) -> None:
+        """A town for an incident whose sentences name only a country or region: the one
+        the title names ("Police disperse students in Tehran" over "Security forces dispersed
+        the crowd"), else the last one named before it, within that country or region
+        ("... in Kathmandu on Monday. On Tuesday protesters set fire to parliament"). A
+        dateline says where the reporter was, not where things happened: it is not lent.
+        Nor is a town lent to a sentence that names one the gazetteer lacks."""
         if g.place is not None and g.place.place is not None and g.place.place.kind == "place":
             return
-        m = head.place if head is not None else None
-        if m is not None and m.place is not None and m.place.kind == "place" \
-                and (g.country is None or m.place.cc == g.country):
-            g.place = m
+        if any(unknown_locative(r.sent, r.places, {i for a in r.actors for i in a.span})
+               for r in g.readings):
+            return  # "in Mamove": a town the gazetteer lacks, not the one named before
+        area = g.place.place if g.place is not None else None
+        first = g.readings[0].sent.index
+        earlier = [r.place for r in reversed(readings) if r.sent.index < first]
+        for m in [head.place if head is not None else None, *earlier]:
+            town = m.place if m is not None else None
+            if m is not None and town is not None and town.kind == "place" \
+                    and not dateline(m) and within(town, area):
+                g.place = m
+                return
 
     # -- incidents --------------------------------------------------------------------------
 

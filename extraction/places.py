@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from extraction.gazetteer import MAX_NAME_WORDS, Gazetteer, Place
+from extraction.names import name_key
 from extraction.text import Sentence
 
 PARTICLES = frozenset({"al", "el", "ad", "as", "ar", "an", "ash", "at", "az", "ed", "es", "ez",
@@ -60,7 +61,15 @@ VAGUE_NAMES = frozenset({"centre", "center", "middle", "littoral", "coast", "pla
 # "the village of Mbau", "Kabaro village": a settlement named by a word the gazetteer may lack.
 SETTLEMENT_NOUNS = frozenset({"village", "town", "township", "locality", "hamlet", "settlement",
                               "commune", "city"})
-MAX_UNKNOWN_WORDS = 3
+MAX_UNKNOWN_WORDS = 4
+# A capitalised name the gazetteer lacks right after these is taken for a place.
+UNKNOWN_LOCATIVE = frozenset({"in", "near", "outside"})
+# ... unless it names one of these.
+INSTITUTIONS = frozenset({"congress", "parliament", "senate", "assembly", "court", "house",
+                          "ministry", "palace", "embassy", "consulate", "university", "college",
+                          "school", "hospital", "church", "cathedral", "mosque", "temple",
+                          "stadium", "airport", "prison", "headquarters", "office", "council",
+                          "kremlin", "capitol", "square", "street", "road", "avenue"})
 UNKNOWN = -1  # id of a place the gazetteer does not have, named by a settlement noun
 
 
@@ -136,15 +145,19 @@ class PlaceFinder:
                     i = run + 1
                     continue
                 out.append(mention)
-            elif mention is None:
-                mention = self._settlement(sent, i, i)
-                if mention is None:
-                    i += 1
-                    continue
-                out.append(mention)
-            elif self._acceptable(sent, mention):
+            elif mention is not None and self._acceptable(sent, mention):
                 mention.settlement = self._cued(sent, mention.first, mention.last)
                 out.append(mention)
+            else:
+                # No known name here, or none that fits: "in Intan Jaya" is not Yingtan's
+                # "Intan".
+                unknown = self._settlement(sent, i, run)
+                if unknown is not None:
+                    out.append(unknown)
+                    mention = unknown
+                elif mention is None:
+                    i += 1
+                    continue
             i = mention.last + 1
         return out
 
@@ -153,10 +166,15 @@ class PlaceFinder:
         """Last word of the capitalised name starting at word i (settlement nouns excluded)."""
         words, j = sent.words, i
         while j + 1 < len(words) and j - i + 1 < MAX_UNKNOWN_WORDS and sent.linked[j] \
-                and j + 1 not in blocked and _capitalised(words[j + 1].text) \
-                and words[j + 1].part not in SETTLEMENT_NOUNS \
+                and j + 1 not in blocked and words[j + 1].part not in SETTLEMENT_NOUNS \
                 and words[j + 1].part not in ADMIN_WORDS:
-            j += 1
+            if _capitalised(words[j + 1].text):
+                j += 1
+            elif words[j + 1].part in PARTICLES and j + 2 < len(words) and sent.linked[j + 1] \
+                    and _capitalised(words[j + 2].text):
+                j += 2  # "Deir Kanoun al-Ras"
+            else:
+                break
         return j
 
     @staticmethod
@@ -169,17 +187,30 @@ class PlaceFinder:
         """"village of X", "X village": the name is a settlement's."""
         words = sent.words
         nxt = words[last + 1].part if last + 1 < len(words) else ""
-        return nxt in SETTLEMENT_NOUNS or (
+        # In "the Russian city of Belgorod" the noun names what follows it.
+        named_after = last + 2 < len(words) and words[last + 2].part == "of"
+        return (nxt in SETTLEMENT_NOUNS and not named_after) or (
             first > 1 and words[first - 1].part == "of"
             and words[first - 2].part in SETTLEMENT_NOUNS)
 
     def _settlement(self, sent: Sentence, i: int, j: int) -> PlaceMention | None:
-        """Words i..j as a name the gazetteer lacks, kept when a settlement noun names it."""
+        """Words i..j as a name the gazetteer lacks, kept when a settlement noun names it or
+        a locative preposition puts something there."""
         words = sent.words
         if not _capitalised(words[i].text) or (words[i].part or "") in NOT_NAMES:
             return None
-        if i == 0 or not self._cued(sent, i, j) or not (locative(sent, i) or (
-                i > 1 and words[i - 1].part == "of")):
+        if i == 0:
+            return None
+        if not self._cued(sent, i, j):
+            # "in Mamove", "near Gidan Madi": a name no gazetteer entry, actor, demonym,
+            # country or institution claims, right after "in"/"near"/"outside".
+            if words[i - 1].part not in UNKNOWN_LOCATIVE or any(
+                    w.part in INSTITUTIONS or any(
+                        self.gaz.demonyms.get(part) or self.gaz.names_country(part)
+                        for part in (w.part or "").split("-"))
+                    for w in words[i:j + 1]):
+                return None
+        elif not (locative(sent, i) or (i > 1 and words[i - 1].part == "of")):
             return None
         start, end = words[i].start, words[j].end
         return PlaceMention(i, j, start, end, sent.text[start:end], [], True,
@@ -243,8 +274,10 @@ class PlaceFinder:
             m.candidates = [p for p in m.candidates if p.kind != "place"]
             return bool(m.candidates)
         nxt = words[m.last + 1] if m.last + 1 < len(words) else None
-        small = max(p.pop for p in m.candidates) < SMALL_TOWN
-        # A small town's name running into another capitalised word is part of a longer name.
+        # A small town's name, or another spelling of a town's, running into another
+        # capitalised word is part of a longer name ("Intan Jaya" is not Yingtan's "Intan").
+        small = max(p.pop for p in m.candidates) < SMALL_TOWN \
+            or all(name_key(p.name) != key for p in m.candidates)
         return not (towns_only and small and nxt is not None and _capitalised(nxt.text)
                     and sent.linked[m.last] and not self.gaz.ids(nxt.part or ""))
 
@@ -268,9 +301,10 @@ class PlaceFinder:
             if kept:
                 m.place = max(kept, key=lambda p: self._score(p, m, context)
                               + 20.0 * ((p.cc, p.admin1) in regions) + 5.0 * (p.cc in named))
+        known = [m for m in mentions if m.place is not None and m.place.kind == "place"]
         for m in mentions:
             if m.place is None and m.settlement:
-                m.place = self._unknown(m, near, context)
+                m.place = self._unknown(m, near, known, context)
 
     @staticmethod
     def _seat(m: PlaceMention, unit: Place) -> Place:
@@ -288,11 +322,18 @@ class PlaceFinder:
             return p.cc != context.most_common(1)[0][0]
         return p.pop < NAMESAKE_POPULATION and not context.get(p.cc or "")
 
-    def _unknown(self, m: PlaceMention, near: list[Place], context: Counter[str],
-                 ) -> Place | None:
-        """A place the gazetteer lacks, in the region or country the sentence names."""
+    def _unknown(self, m: PlaceMention, near: list[Place], towns: list[PlaceMention],
+                 context: Counter[str]) -> Place | None:
+        """A place the gazetteer lacks, placed at a town the sentence names with it ("the
+        village of X, outside Y"), or in the region or country the sentence names."""
         area = next((p for p in near if p.kind in ("admin1", "region")), None) \
             or next((p for p in near if p.kind == "country"), None)
+        # The town named next to it, the one after it first: "X, north of Y".
+        for t in sorted(towns, key=lambda t: (t.first < m.first, abs(t.first - m.last))):
+            anchor = t.place
+            if anchor is not None and within(anchor, area):
+                return Place(UNKNOWN, m.surface, "place", anchor.cc, anchor.admin1,
+                             anchor.lat, anchor.lon, 0)
         if area is None and context:
             area = self.gaz.country(context.most_common(1)[0][0])
         if area is None or area.cc is None:
@@ -307,6 +348,23 @@ class PlaceFinder:
             kind_bonus += 15.0
         ctx = 10.0 * min(context.get(p.cc or "", 0), 3) if p.cc else 0.0
         return kind_bonus + ctx + 2.0 * math.log10(p.pop + 10)
+
+
+def unknown_locative(sent: Sentence, mentions: list[PlaceMention], blocked: set[int]) -> bool:
+    """Whether the sentence puts something at a capitalised name that is neither a known
+    place nor in `blocked` (actors): "in Mamove", "near Ber"."""
+    words = sent.words
+    covered = blocked.union(*(range(m.first, m.last + 1) for m in mentions))
+    return any(
+        i not in covered and _capitalised(words[i].text) and words[i].part not in NOT_NAMES
+        and words[i - 1].part in UNKNOWN_LOCATIVE
+        for i in range(1, len(words)))
+
+
+def within(town: Place, area: Place | None) -> bool:
+    """Whether `town` lies in `area`, a country or region (None: anywhere)."""
+    return area is None or (town.cc == area.cc and (
+        area.kind == "country" or town.admin1 == (area.admin1 or area.name)))
 
 
 def context_countries(mentions: list[PlaceMention], demonym_countries: list[str],

@@ -10,6 +10,8 @@ import pytest
 from extraction import Extractor, Incident
 from extraction.casualties import CasualtyReader
 from extraction.dates import find_dates
+from extraction.places import PlaceFinder
+from extraction.text import Sentence
 
 PUBLISHED = date(2024, 3, 14)  # a Thursday
 
@@ -243,6 +245,67 @@ def test_village_missing_from_the_gazetteer_takes_the_sentences_region(
     assert incident.location.country_code == "NGA"
     assert incident.location.admin1 == "Katsina"
     assert incident.location.place == "Kurmin Dodo"
+
+
+@pytest.mark.parametrize("where", ["in Kalongo", "near Kalongo", "outside Kalongo"])
+def test_a_name_the_gazetteer_lacks_after_a_locative_is_the_town(extractor: Extractor,
+                                                                  where: str) -> None:
+    incident = one(extractor, f"Militiamen killed five herders {where}, a village in Borno "
+                              "state, Nigeria, on Monday.")
+    assert incident.location.place == "Kalongo"
+    assert incident.location.admin1 == "Borno"
+
+
+@pytest.mark.parametrize("words", ["in Russian", "in Parliament", "near Burkina-Niger"])
+def test_demonyms_institutions_and_countries_are_not_unknown_towns(extractor: Extractor,
+                                                                   words: str) -> None:
+    incident = one(extractor, f"Gunmen killed two soldiers {words} on Monday, officials in "
+                              "Niamey said.")
+    assert incident.location.place != words.split(" ", 1)[1]
+
+
+def test_an_unknown_village_takes_the_town_named_with_it(extractor: Extractor) -> None:
+    incident = one(extractor, "A drone strike hit a car near the southern Lebanese town of "
+                              "Deir Kanoun al-Ras, on the outskirts of Tyre, on Tuesday.")
+    tyre = next(p for p in extractor.knowledge.gazetteer.lookup("tyre") if p.cc == "LBN")
+    assert incident.location.place == "Deir Kanoun al-Ras"
+    assert incident.location.admin1 == tyre.admin1
+    assert (incident.location.lat, incident.location.lon) == (tyre.lat, tyre.lon)
+
+
+def test_a_country_adjective_before_city_of_is_not_a_town(extractor: Extractor) -> None:
+    incident = one(extractor, "Shelling of the Russian city of Kursk killed three people on "
+                              "Saturday, the governor said.")
+    assert incident.location.place == "Kursk"
+
+
+def test_another_spelling_running_into_a_longer_name_is_not_that_town(
+        extractor: Extractor) -> None:
+    # "Intan" is another spelling of Yingtan, China.
+    finder = PlaceFinder(extractor.knowledge.gazetteer)
+    mentions = finder.find(Sentence.make("Rebels kill six workers in Intan Jaya", 0), set())
+    assert [(m.surface, m.candidates) for m in mentions] == [("Intan Jaya", [])]
+
+
+def test_a_later_sentence_without_a_place_keeps_the_town_named_before(
+        extractor: Extractor) -> None:
+    found = extract(extractor, "Police shot dead four protesters in Mombasa on Monday. On "
+                               "Tuesday rioters set fire to the county offices.")
+    assert [(i.sub_event_type, i.location.place) for i in found] == [
+        ("Excessive force against protesters", "Mombasa"),
+        ("Violent demonstration", "Mombasa")]
+
+
+def test_a_sentence_naming_an_unknown_town_borrows_no_other(extractor: Extractor) -> None:
+    found = extract(extractor, "Police shot dead four protesters in Mombasa on Monday. On "
+                               "Tuesday rioters set fire to the offices in Kalongo.")
+    assert [i.location.place for i in found] == ["Mombasa", "Kalongo"]
+
+
+def test_the_dateline_town_is_not_lent_to_other_sentences(extractor: Extractor) -> None:
+    found = extract(extractor, "NAIROBI, May 2 (Wire) - Floods killed 12 people in western "
+                               "Kenya on Wednesday, the Red Cross said.")
+    assert [(i.location.country_code, i.location.place) for i in found] == [("KEN", None)]
 
 
 def test_small_namesake_abroad_gives_way_to_the_articles_country(extractor: Extractor) -> None:
