@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from extraction.patterns import compile_lower, gate, lower, matches_at, prefixes
@@ -18,9 +19,10 @@ _QUALIFIERS = ("at least", "more than", "over", "nearly", "almost", "about", "ar
                "at most", "fewer than", "less than", "upwards of", "no fewer than",
                "in excess of", "a further", "another")
 _QUALIFIER = rf"(?:(?:{'|'.join(_QUALIFIERS)})\s+)?"
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?![\d,:/]|\.\d)"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?!\d|[,:/.]\d)"
 _LEADING_QUALIFIER = re.compile(rf"^{_QUALIFIER}")
 _SPLIT = re.compile(r"[\s-]+")
+_CLAUSE_BREAK = re.compile(r"[;,:()]|[.!?]\s|\s[-–—]\s")
 _WORD = re.compile(r"\w+")
 
 
@@ -32,13 +34,15 @@ _Rule = tuple[re.Pattern[str], bool, frozenset[str] | None]
 class _Words:
     """The words of one (lower-cased) text, found once for all the patterns run on it."""
 
-    __slots__ = ("numbers", "starts")
+    __slots__ = ("numbers", "starts", "totals")
 
-    def __init__(self, text: str, number_starts: frozenset[str]) -> None:
+    def __init__(self, text: str, number_starts: frozenset[str],
+                 totals: list[tuple[int, int]]) -> None:
         found = [(m.start(), m.group()) for m in _WORD.finditer(text)]
         # Where a number phrase can begin: a digit or one of the words that open one.
         self.numbers = [pos for pos, w in found if w[0].isdigit() or w in number_starts]
         self.starts = prefixes([w for _, w in found])  # what `patterns.word_starts` gives
+        self.totals = totals  # the spans of clauses that give running totals
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +84,9 @@ class CasualtyReader:
             if config.get("killed_sum") else None
         self.killed_plus_one = [build(p) for p in config.get("killed_plus_one") or ()]
         self.injured = [build(p) for p in config["injured"]]
+        self.killed_one = build(config["killed_one"])
+        self.injured_one = build(config["injured_one"])
+        self.cumulative = compile_lower(config["cumulative"])
         # A number phrase starts with one of these words or a digit: patterns that open with
         # {NUM} are tried only where such a word starts, not at every character.
         self._number_starts = frozenset(
@@ -118,10 +125,24 @@ class CasualtyReader:
             return self.words[two]
         return self.words.get(parts[0]) if parts else None
 
+    def _totals(self, text: str) -> list[tuple[int, int]]:
+        """The clauses of `text` that give a running total, not one incident's toll."""
+        cues = [m.start() for m in self.cumulative.finditer(text)]
+        if not cues:
+            return []
+        bounds = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(text)), len(text) + 1]
+        clauses = list(pairwise(bounds))
+        totals = [c for c in clauses if any(c[0] <= cue < c[1] for cue in cues)]
+        if totals and totals[0] == clauses[0] and len(clauses) > 1 and text.startswith("since"):
+            totals.append(clauses[1])  # "Since the war began, 330 people have been killed"
+        return totals
+
     def _max(self, patterns: list[_Rule], text: str, words: _Words) -> int | None:
         best: int | None = None
         for rule in patterns:
             for m in self._finditer(rule, text, words):
+                if any(a <= m.start("num") < b for a, b in words.totals):
+                    continue
                 value = self.parse_number(m.group("num"))
                 if value is not None and (best is None or value > best):
                     best = value
@@ -139,11 +160,18 @@ class CasualtyReader:
             return ()
         return pattern.finditer(text)
 
+    def _search(self, rule: _Rule, text: str, words: _Words) -> bool:
+        """Whether `rule` matches `text` outside its running totals."""
+        return any(not any(a <= m.start() < b for a, b in words.totals)
+                   for m in self._finditer(rule, text, words))
+
     def _sum(self, text: str, words: _Words) -> int:
         """The largest "N of one side and M of the other were killed" total."""
         best = 0
         assert self.killed_sum is not None
         for m in self._finditer(self.killed_sum, text, words):
+            if any(a <= m.start("num") < b for a, b in words.totals):
+                continue
             a, b = self.parse_number(m.group("num")), self.parse_number(m.group("num2"))
             if a is not None and b is not None:
                 best = max(best, a + b)
@@ -156,7 +184,7 @@ class CasualtyReader:
         killed = None
         killed_gate = self.killed_gate.search(plain) is not None
         if killed_gate:
-            words = _Words(plain, self._number_starts)
+            words = _Words(plain, self._number_starts, self._totals(plain))
             killed = self._max(self.killed, plain, words)
         if self.killed_plus_one and killed_gate:
             assert words is not None
@@ -169,7 +197,7 @@ class CasualtyReader:
         injured = None
         if self.injured_gate.search(plain):
             if words is None:
-                words = _Words(plain, self._number_starts)
+                words = _Words(plain, self._number_starts, self._totals(plain))
             injured = self._max(self.injured, plain, words)
         if self.none_both.search(plain):
             killed = 0 if killed is None else killed
@@ -178,4 +206,9 @@ class CasualtyReader:
             killed = 0
         if injured is None and self.none_injured.search(plain):
             injured = 0
+        if words is not None:  # one victim in the singular, when no count was given
+            if killed is None and self._search(self.killed_one, plain, words):
+                killed = 1
+            if injured is None and self._search(self.injured_one, plain, words):
+                injured = 1
         return Casualties(killed, injured)

@@ -85,6 +85,23 @@ def casualties(extractor: Extractor) -> CasualtyReader:
     ("Nobody was hurt in the explosion.", 0, 0),
     ("The raid left five people wounded.", None, 5),
     ("The shelling left three dead.", 3, None),
+    # A number before a comma is a number ("27,000" is not 27).
+    ("The strike killed 4 people and injured 27, medics said.", 4, 27),
+    ("Floods displaced 27,000 people and killed 9.", 9, None),
+    # Mob violence and one victim in the singular.
+    ("Two suspected thieves were beaten to death by a mob at the market.", 2, None),
+    ("A crowd stoned to death a man accused of blasphemy.", 1, None),
+    ("A 40-year-old shepherd was killed when his flock strayed onto a mine.", 1, None),
+    ("The driver was seriously injured when the device went off.", None, 1),
+    # Graves: the remains found count as dead.
+    ("Teams found a grave holding 17 unidentified bodies.", 17, None),
+    ("Searchers recovered the remains of at least nine people.", 9, None),
+    # A named victim and others, with commas around the name.
+    ("The bomb killed the deputy governor, Amadou Sy, and four others.", 5, None),
+    # A running total is not the incident's toll.
+    ("Shells killed six civilians. At least 400 people have been killed since fighting "
+     "began in April.", 6, None),
+    ("Since the war began, 900 people have been killed in the province.", None, None),
 ])
 def test_casualty_counts(casualties: CasualtyReader, text: str, killed: int | None,
                          injured: int | None) -> None:
