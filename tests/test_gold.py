@@ -20,16 +20,17 @@ F1_FLOORS = {
     "incident": 0.895,
     "sub_event_type": 0.835,
     "country": 0.865,
-    "admin1": 0.745,
-    "place": 0.55,
+    "admin1": 0.75,
+    "place": 0.72,
     "actors": 0.625,
-    "killed": 0.745,
-    "injured": 0.65,
+    "killed": 0.785,
+    "injured": 0.76,
     "date": 0.735,
 }
 TYPE_WEIGHTED_F1_FLOOR = 0.84
 VIOLENT_DETECTED_FLOOR = 0.93
 FALSE_ALARM_CEILING = 0.03  # share of texts without incidents that raise one
+DEATHS_EXACT_FLOOR = 0.77  # paired incidents whose death toll is exactly the gold one
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +85,4 @@ def test_headline_floors(report: Report) -> None:
     assert report.type_weighted_f1 >= TYPE_WEIGHTED_F1_FLOOR
     assert report.violent_found >= VIOLENT_DETECTED_FLOOR * report.violent_gold
     assert report.false_alarm_texts <= FALSE_ALARM_CEILING * report.empty_texts
+    assert report.killed_exact >= DEATHS_EXACT_FLOOR * report.killed_pairs
