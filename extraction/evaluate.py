@@ -129,19 +129,22 @@ def _pair_score(gold: Incident, predicted: Incident) -> float:
         score += 1
     if gold.location.place and _norm(gold.location.place) == _norm(predicted.location.place):
         score += 0.5
+    if gold.date and gold.date == predicted.date:
+        score += 0.5
     return score
 
 
 def pair(gold: Sequence[Incident], predicted: Sequence[Incident]) -> list[tuple[int, int]]:
-    """Greedy one-to-one pairing of gold and predicted incidents that agree on something."""
+    """Greedy one-to-one pairing of gold and predicted incidents that agree on something, the
+    best agreements first (on a tie, the incidents listed first)."""
     options = sorted(
-        ((_pair_score(g, p), i, j) for i, g in enumerate(gold) for j, p in enumerate(predicted)),
-        reverse=True,
+        (-_pair_score(g, p), i, j) for i, g in enumerate(gold) for j, p in enumerate(predicted)
     )
     used_gold: set[int] = set()
     used_pred: set[int] = set()
     pairs = []
-    for score, i, j in options:
+    for negative, i, j in options:
+        score = -negative
         if score >= 1 and i not in used_gold and j not in used_pred:
             pairs.append((i, j))
             used_gold.add(i)

@@ -114,12 +114,14 @@ class Taxonomy:
         self._mask_gate = BranchGate([t["pattern"] for t in traps if t["kind"] == "mask"],
                                      self._mask.flags) if self._mask else None
         self._veto_starts = gate(self._veto_sentence) if self._veto_sentence else None
-        self._modal: dict[tuple[str, str], re.Pattern[str]] = {}
+        # (kind, scope, what the trigger must not be) -> the rows' patterns in one
+        self._modal: dict[tuple[str, str, str | None], re.Pattern[str]] = {}
         for row in modality:
-            key = (row["kind"], row["scope"])
+            key = (row["kind"], row["scope"], row.get("unless_trigger"))
             old = self._modal.get(key)
             combined = f"{old.pattern}|(?:{row['pattern']})" if old else f"(?:{row['pattern']})"
             self._modal[key] = compile_lower(combined)
+        self._modal_unless = {u: compile_lower(u) for _, _, u in self._modal if u}
         for sub in self.rank:
             if sub != GENERIC and sub not in self.event_of:
                 raise ValueError(f"taxonomy.yaml: precedence names unknown type {sub!r}")
@@ -180,7 +182,9 @@ class Taxonomy:
         cut = max(window.rfind(c) for c in ",;:(—–\"")
         clause = window[cut + 1:] if cut >= 0 else window
         after = masked[trig.end:trig.end + 120]
-        for (kind, scope), pattern in self._modal.items():
+        for (kind, scope, unless), pattern in self._modal.items():
+            if unless and self._modal_unless[unless].fullmatch(trig.text):
+                continue
             text = {"before": clause, "after": after, "sentence": masked}[scope]
             if pattern.search(text):
                 return kind

@@ -686,6 +686,16 @@ def test_a_spate_of_earlier_killings_is_background(extractor: Extractor) -> None
     assert one(extractor, text).sub_event_type == "Change to group/activity"
 
 
+def test_a_barrage_of_many_rockets_is_one_incident_but_many_strikes_are_not(
+        extractor: Extractor) -> None:
+    barrage = one(extractor, "Militants fired more than 60 rockets at Sderot on Wednesday, "
+                             "the army said.")
+    assert barrage.sub_event_type == "Shelling/artillery/missile attack"
+    assert barrage.date == "2024-03-13"
+    assert extract(extractor, "The air force has carried out more than 60 air strikes on "
+                              "militant positions in Sinai.") == []
+
+
 def test_a_bomb_squad_is_not_a_bomb(extractor: Extractor) -> None:
     text = ("Soldiers defused a roadside bomb near Mubi on Monday. Residents were kept away "
             "until the bomb squad left, and no one was hurt.")
