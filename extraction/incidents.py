@@ -20,7 +20,7 @@ from extraction.grouping import LIST_WORDS, Group, Grouper, Reading, dateline
 from extraction.knowledge import Knowledge
 from extraction.model import Actor, Incident, Location
 from extraction.names import name_key
-from extraction.places import PlaceFinder, context_countries, locative, unknown_locative, within
+from extraction.places import PlaceFinder, context_countries, locative, within
 from extraction.roles import Party, RoleConventions
 from extraction.taxonomy import GENERIC, Taxonomy, Trigger
 from extraction.text import Sentence
@@ -312,13 +312,9 @@ class IncidentReader:
         the title names ("Police disperse students in Tehran" over "Security forces dispersed
         the crowd"), else the last one named before it, within that country or region
         ("... in Kathmandu on Monday. On Tuesday protesters set fire to parliament"). A
-        dateline says where the reporter was, not where things happened: it is not lent.
-        Nor is a town lent to a sentence that names one the gazetteer lacks."""
+        dateline says where the reporter was, not where things happened: it is not lent."""
         if g.place is not None and g.place.place is not None and g.place.place.kind == "place":
             return
-        if any(unknown_locative(r.sent, r.places, {i for a in r.actors for i in a.span})
-               for r in g.readings):
-            return  # "in Mamove": a town the gazetteer lacks, not the one named before
         area = g.place.place if g.place is not None else None
         first = g.readings[0].sent.index
         earlier = [r.place for r in reversed(readings) if r.sent.index < first]

@@ -3,7 +3,9 @@
 Only capitalised word runs are looked up. A town name that is also an English word ("Police",
 "Mobile") counts only after a locative preposition; a town name inside a person's name
 ("Lloyd Austin") does not count, and neither does that surname later in the article.
-Ambiguous names go to the country the article talks about, then to the bigger place.
+Ambiguous names go to the country the article talks about, then to the bigger place. A name
+the gazetteer lacks counts as a town after a settlement noun ("the village of Mbau") or right
+after "in", "near" or "outside"; it is placed at a town named with it, else in its region.
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ INSTITUTIONS = frozenset({"congress", "parliament", "senate", "assembly", "court
                           "school", "hospital", "church", "cathedral", "mosque", "temple",
                           "stadium", "airport", "prison", "headquarters", "office", "council",
                           "kremlin", "capitol", "square", "street", "road", "avenue"})
-UNKNOWN = -1  # id of a place the gazetteer does not have, named by a settlement noun
+UNKNOWN = -1  # id of a place the gazetteer does not have (see `PlaceFinder._settlement`)
 
 
 @dataclass
@@ -348,17 +350,6 @@ class PlaceFinder:
             kind_bonus += 15.0
         ctx = 10.0 * min(context.get(p.cc or "", 0), 3) if p.cc else 0.0
         return kind_bonus + ctx + 2.0 * math.log10(p.pop + 10)
-
-
-def unknown_locative(sent: Sentence, mentions: list[PlaceMention], blocked: set[int]) -> bool:
-    """Whether the sentence puts something at a capitalised name that is neither a known
-    place nor in `blocked` (actors): "in Mamove", "near Ber"."""
-    words = sent.words
-    covered = blocked.union(*(range(m.first, m.last + 1) for m in mentions))
-    return any(
-        i not in covered and _capitalised(words[i].text) and words[i].part not in NOT_NAMES
-        and words[i - 1].part in UNKNOWN_LOCATIVE
-        for i in range(1, len(words)))
 
 
 def within(town: Place, area: Place | None) -> bool:
