@@ -44,6 +44,10 @@ class _Words:
         self.starts = prefixes([w for _, w in found])  # what `patterns.word_starts` gives
         self.totals = totals  # the spans of clauses that give running totals
 
+    def in_total(self, pos: int) -> bool:
+        """Whether `pos` falls in a clause that gives a running total."""
+        return any(a <= pos < b for a, b in self.totals)
+
 
 @dataclass(frozen=True, slots=True)
 class Casualties:
@@ -141,7 +145,7 @@ class CasualtyReader:
         best: int | None = None
         for rule in patterns:
             for m in self._finditer(rule, text, words):
-                if any(a <= m.start("num") < b for a, b in words.totals):
+                if words.in_total(m.start("num")):
                     continue
                 value = self.parse_number(m.group("num"))
                 if value is not None and (best is None or value > best):
@@ -162,15 +166,14 @@ class CasualtyReader:
 
     def _search(self, rule: _Rule, text: str, words: _Words) -> bool:
         """Whether `rule` matches `text` outside its running totals."""
-        return any(not any(a <= m.start() < b for a, b in words.totals)
-                   for m in self._finditer(rule, text, words))
+        return any(not words.in_total(m.start()) for m in self._finditer(rule, text, words))
 
     def _sum(self, text: str, words: _Words) -> int:
         """The largest "N of one side and M of the other were killed" total."""
         best = 0
         assert self.killed_sum is not None
         for m in self._finditer(self.killed_sum, text, words):
-            if any(a <= m.start("num") < b for a, b in words.totals):
+            if words.in_total(m.start("num")):
                 continue
             a, b = self.parse_number(m.group("num")), self.parse_number(m.group("num2"))
             if a is not None and b is not None:

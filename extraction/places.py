@@ -206,17 +206,19 @@ class PlaceFinder:
         if not self._cued(sent, i, j):
             # "in Mamove", "near Gidan Madi": a name no gazetteer entry, actor, demonym,
             # country or institution claims, right after "in"/"near"/"outside".
-            if words[i - 1].part not in UNKNOWN_LOCATIVE or any(
-                    w.part in INSTITUTIONS or any(
-                        self.gaz.demonyms.get(part) or self.gaz.names_country(part)
-                        for part in (w.part or "").split("-"))
-                    for w in words[i:j + 1]):
+            if words[i - 1].part not in UNKNOWN_LOCATIVE \
+                    or any(self._claimed(w.part or "") for w in words[i:j + 1]):
                 return None
         elif not (locative(sent, i) or (i > 1 and words[i - 1].part == "of")):
             return None
         start, end = words[i].start, words[j].end
         return PlaceMention(i, j, start, end, sent.text[start:end], [], True,
                             sentence=sent.index, settlement=True)
+
+    def _claimed(self, word: str) -> bool:
+        """An institution's word, or one naming a country or its people ("Burkina-Niger")."""
+        return word in INSTITUTIONS or any(
+            part in self.gaz.demonyms or self.gaz.names_country(part) for part in word.split("-"))
 
     def _longest(self, sent: Sentence, i: int, blocked: set[int]) -> PlaceMention | None:
         words = sent.words
