@@ -94,15 +94,19 @@ class Delivery:
             unread = [e for e in entries if e.incident_id not in incidents]
             incidents |= await self._incidents(unread)
         folds, singles = self._fold(entries, incidents)
-        jobs: list[tuple[list[OutboxEntry], Awaitable[bool]]] = [
-            ([e], self._guarded(e)) for e in singles
-        ]
-        jobs += [(group, self._guarded_catch_up(address, group)) for address, group in folds]
-        done = await asyncio.gather(*(job for _, job in jobs))
-        await self.outbox.ack(
-            [e for (group, _), ok in zip(jobs, done, strict=True) if ok for e in group]
-        )
+        per_chat: dict[str, list[OutboxEntry]] = defaultdict(list)
+        for entry in singles:
+            per_chat[entry.address].append(entry)
+        jobs: list[Awaitable[list[OutboxEntry]]] = [self._in_turn(g) for g in per_chat.values()]
+        jobs += [self._guarded_catch_up(address, group) for address, group in folds]
+        done = await asyncio.gather(*jobs)
+        await self.outbox.ack([e for sent in done for e in sent])
         return len(entries)
+
+    async def _in_turn(self, entries: list[OutboxEntry]) -> list[OutboxEntry]:
+        """One chat's entries, one after another (chats run side by side): two revisions of one
+        alert never race past the once-per-version check. Returns those that may be acked."""
+        return [entry for entry in entries if await self._guarded(entry)]
 
     async def _incidents(self, entries: Sequence[OutboxEntry]) -> dict[str, StoredIncident]:
         ids = sorted({e.incident_id for e in entries})
@@ -245,13 +249,15 @@ class Delivery:
             )
         return await self._settle(entry.address, result, [])
 
-    async def _guarded_catch_up(self, address: str, group: list[OutboxEntry]) -> bool:
+    async def _guarded_catch_up(
+        self, address: str, group: list[OutboxEntry]
+    ) -> list[OutboxEntry]:
         async with self._slots:
             try:
-                return await self._catch_up(address, group)
+                return group if await self._catch_up(address, group) else []
             except Exception:
                 logger.exception("catch-up message to %s failed", address)
-                return False  # left pending; reclaimed and retried later
+                return []  # left pending; reclaimed and retried later
 
     async def _catch_up(self, address: str, group: list[OutboxEntry]) -> bool:
         """Fold late alerts into one message; the entries are acknowledged only once it is sent."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from datetime import timedelta
 
@@ -50,10 +51,12 @@ class ScriptedTransport:
 
     async def edit_alert(self, chat_id: str, ref: str, item: StoredIncident) -> SendResult:
         self.edits.append((chat_id, ref, item.version))
+        await asyncio.sleep(0.01)  # a network round trip: concurrent sends would interleave here
         return SendResult.sent(ref)
 
     async def send_update(self, chat_id: str, ref: str, note: UpdateNote) -> SendResult:
         self.updates.append((chat_id, ref, note.killed))
+        await asyncio.sleep(0.01)
         return SendResult.sent(f"u-{chat_id}")
 
     async def send_catch_up(self, chat_id: str, view: CatchUpView) -> SendResult:
