@@ -11,6 +11,7 @@ after "in", "near" or "outside"; it is placed at a town named with it, else in i
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -72,6 +73,8 @@ INSTITUTIONS = frozenset({"congress", "parliament", "senate", "assembly", "court
                           "school", "hospital", "church", "cathedral", "mosque", "temple",
                           "stadium", "airport", "prison", "headquarters", "office", "council",
                           "kremlin", "capitol", "square", "street", "road", "avenue"})
+# What follows the country in a bulletin's header: "MLI | Kidal", "SOM / Bay", "NGA - Borno".
+HEADER_BREAK = re.compile(r"\s*[|/]|\s+[-–—]\s")
 UNKNOWN = -1  # id of a place the gazetteer does not have (see `PlaceFinder._settlement`)
 
 
@@ -136,7 +139,7 @@ class PlaceFinder:
             if i in blocked or not (w.text[:1].isupper() or w.part in PARTICLES):
                 i += 1
                 continue
-            mention = self._longest(sent, i, blocked)
+            mention = self._longest(sent, i, blocked) or self._header_code(sent, i)
             run = self._run(sent, i, blocked)
             if run > (mention.last if mention else i) and (
                     self._cued(sent, i, run) or self._admin_after(sent, run)):
@@ -246,6 +249,17 @@ class PlaceFinder:
         return PlaceMention(i, j, start, end, sent.text[start:end],
                             [self.gaz.place(pid) for pid in ids], locative(sent, i),
                             nxt in ADMIN_WORDS, sentence=sent.index)
+
+    def _header_code(self, sent: Sentence, i: int) -> PlaceMention | None:
+        """A bulletin headed by a country's ISO code ("NPL | Bagmati | 13 Aug: ..."). Only
+        there: in running text "MAR" or "PER" need not be Morocco or Peru."""
+        w = sent.words[i]
+        if i or sent.index or len(w.text) != 3 or not w.text.isupper() \
+                or not HEADER_BREAK.match(sent.text, w.end):
+            return None
+        country = self.gaz.country(w.text)
+        return None if country is None else PlaceMention(
+            i, i, w.start, w.end, w.text, [country], sentence=sent.index)
 
     def _acceptable(self, sent: Sentence, m: PlaceMention) -> bool:
         words = sent.words

@@ -575,6 +575,14 @@ def test_monitor_shorthand_for_state_forces(extractor: Extractor) -> None:
     assert roles(incident) == {"actor1": "Russia", "actor2": "Civilians"}
 
 
+def test_a_bulletin_headed_by_a_country_code(extractor: Extractor) -> None:
+    incident = one(extractor, "BFA | 12 Mar: Gunmen killed 4 herders near Tandyari.")
+    assert (incident.location.country_code, incident.location.place) == ("BFA", "Tandyari")
+    # Elsewhere a word that spells a code is not the country.
+    found = extract(extractor, "GUNMEN KILL TWO IN MAR DEL PLATA, ARGENTINA")
+    assert [i.location.country_code for i in found] in ([], ["ARG"])
+
+
 def test_a_group_name_inside_a_longer_name_is_not_that_group(extractor: Extractor) -> None:
     incident = one(extractor, "Fighters of the West Papua National Liberation Army shot dead "
                               "two road workers near Nduga, Indonesia, on Monday.")
