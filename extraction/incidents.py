@@ -143,6 +143,9 @@ class IncidentReader:
     def read(self, body: list[Sentence], *, published: date | None,
              title: str | None) -> list[Incident]:
         """The incidents the sentences report, the article's lead incident first."""
+        if any(self.taxonomy.lead_vetoed(lead) for lead in (title, body[0].text if body else None)
+               if lead):
+            return []
         title_sent = Sentence.make(title, -1) if title else None
         found = [self._trigger(s) for s in body]
         title_found = self._trigger(title_sent) if title_sent else None

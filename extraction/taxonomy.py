@@ -109,6 +109,7 @@ class Taxonomy:
         self._veto_sentence = _compile([t["pattern"] for t in traps
                                         if t["kind"] == "veto_sentence"])
         self._veto_article = _compile([t["pattern"] for t in traps if t["kind"] == "veto_article"])
+        self._veto_lead = _compile([t["pattern"] for t in traps if t["kind"] == "veto_lead"])
         self._type_vetoes = [(frozenset(t["sub_event_types"]), compile_lower(t["pattern"]))
                              for t in traps if t["kind"] == "veto_type"]
         self._mask_gate = BranchGate([t["pattern"] for t in traps if t["kind"] == "mask"],
@@ -146,6 +147,11 @@ class Taxonomy:
 
     def article_vetoed(self, text: str) -> bool:
         return bool(self._veto_article and self._veto_article.search(lower(text)))
+
+    def lead_vetoed(self, lead: str) -> bool:
+        """True when a title or first sentence shows the article is no news of incidents (a
+        match report, a film shoot): later sentences' "attacked" or "explosions" are not."""
+        return bool(self._veto_lead and self._veto_lead.search(lower(lead)))
 
     def triggers(self, masked: str, starts: frozenset[str] | None = None) -> list[Trigger]:
         """Non-overlapping triggers, stronger rules claiming their span first."""

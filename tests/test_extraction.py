@@ -43,6 +43,17 @@ TRAPS = [
     "Police in Manila arrested a man suspected of stealing phones from a shop.",
     "The central bank launched a frontal attack on inflation in Turkey with a rate rise.",
     "A rocket carrying two satellites lifted off from French Guiana on Tuesday.",
+    # A rumour the authorities call false, a forecast, a purchase, a condemnation in general.
+    "Police in Jos dismissed as false a message circulating online claiming that bandits had "
+    "attacked a church in Bukuru.",
+    "Heavy flooding is forecast for Sindh next week, Pakistan's meteorological office said.",
+    "Egypt agreed to buy 12 long-range armed drones from Turkey, officials said on Monday.",
+    'Leaders at the summit in Addis Ababa condemned "all attacks on aid workers" in Sudan.',
+    # A match report and a film shoot: what their later sentences call attacks is play.
+    "Kenya beat Uganda 3-1 in Nairobi on Saturday. Their wingers attacked from the first "
+    "minute and the hosts never stopped shooting.",
+    "Filming wrapped on Friday on a big-budget war drama shot on location near Ouarzazate, "
+    "Morocco. Crews blew up two trucks and staged explosions in a mock village.",
 ]
 
 
@@ -659,6 +670,22 @@ ACLED_TYPES = [
     # Gas munitions are chemical weapons before they are grenades or shells.
     ("A drone dropped a grenade with CS agent on Ukrainian trenches near Toretsk on Friday.",
      "Chemical weapon"),
+    # So is a munition whose victims choke and vomit; without that it is an air strike.
+    ("Villagers near Saraqib, Syria, were treated for choking and vomiting after government "
+     "helicopters dropped barrel bombs on the area on Monday.", "Chemical weapon"),
+    ("Villagers near Saraqib, Syria, were treated for shrapnel wounds after government "
+     "helicopters dropped barrel bombs on the area on Monday.", "Air/drone strike"),
+    ("Fighters used a drone to drop explosives on a police station in Jamundi, Colombia, on "
+     "Monday, wounding four officers.", "Air/drone strike"),
+    # Tear gas grenades are crowd control, not grenade attacks.
+    ("Soldiers fired tear gas grenades at protesters in Nairobi on Tuesday.",
+     "Protest with intervention"),
+    # A town entered without a fight changes hands peacefully.
+    ("Rebels entered the town of Kiwanja, DR Congo, without a fight on Sunday.",
+     "Non-violent transfer of territory"),
+    # A collapse the quake caused is the quake's; where else it was felt is no other event.
+    ("A 6.1 earthquake struck near Herat, Afghanistan, on Saturday, collapsing a school and "
+     "killing 12 pupils; tremors were felt in Mashhad.", "Natural disaster"),
     # Gunfire on tourists is an attack on civilians.
     ("Gunmen opened fire on tourists at a beach hotel in Sousse on Friday, killing five.",
      "Attack"),
@@ -692,6 +719,15 @@ def test_a_spate_of_earlier_killings_is_background(extractor: Extractor) -> None
     text = ("Officials imposed a curfew on Marsabit on Sunday following a spate of killings in "
             "the town.")
     assert one(extractor, text).sub_event_type == "Change to group/activity"
+
+
+def test_both_attacks_refers_back_to_incidents_already_reported(extractor: Extractor) -> None:
+    found = extract(extractor, "Gunmen killed a farmer in Kajuru, Nigeria, on Monday and "
+                               "abducted his two sons near Kachia. Police said both attacks "
+                               "came days before peace talks in Abuja.")
+    assert sorted(i.sub_event_type for i in found) == ["Abduction/forced disappearance",
+                                                       "Attack"]
+    assert all(i.location.place != "Abuja" for i in found)
 
 
 def test_a_barrage_of_many_rockets_is_one_incident_but_many_strikes_are_not(
