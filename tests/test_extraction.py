@@ -54,6 +54,15 @@ TRAPS = [
     "minute and the hosts never stopped shooting.",
     "Filming wrapped on Friday on a big-budget war drama shot on location near Ouarzazate, "
     "Morocco. Crews blew up two trucks and staged explosions in a mock village.",
+    # A threat some words before the attack it threatens; a battle with illness; a capture
+    # dated last month, told as background; a deal to buy arms.
+    "The militia threatened on Sunday to resume attacks on river traffic near Mopti, Mali, if "
+    "the army did not withdraw.",
+    "The actor, who was born in Nairobi, Kenya, died on Monday after a long battle with cancer.",
+    "The rebels, who seized the town of Rubaya, DR Congo, last month, are now advancing on "
+    "Masisi.",
+    "Nigeria signed an agreement on Tuesday to buy 24 fighter jets from Italy, the air force "
+    "said.",
 ]
 
 
@@ -649,6 +658,14 @@ ACLED_TYPES = [
      "six workers.", "Man-made disaster"),
     ("An explosion at Lebanon's main oil refinery near Tripoli killed four workers on "
      "Tuesday.", "Man-made disaster"),
+    # A fire in a factory or market is an accident; an explosion in a market is not assumed to
+    # be one.
+    ("A fire at a garment factory in Gazipur, Bangladesh, killed six workers on Monday.",
+     "Man-made disaster"),
+    ("Firefighters battled a blaze at a market in Onitsha, Nigeria, on Monday; no one was hurt.",
+     "Man-made disaster"),
+    ("An explosion at a crowded market in Maiduguri, Nigeria, killed 12 people on Monday; "
+     "police blamed Boko Haram.", "Remote explosive/landmine/IED"),
     # Riots: crowds storming, clashing with police; deaths alone do not make excessive force.
     ("Thousands of opposition supporters stormed the electoral commission in Kinshasa on "
      "Monday.", "Violent demonstration"),
