@@ -711,6 +711,22 @@ ACLED_TYPES = [
      "Non-state actor overtakes territory"),
     ("The army said on Monday it had driven the militants out of the town of Palma.",
      "Government regains territory"),
+    ("Al-Shabaab fighters occupied the town of Bulo Burde, Somalia, for several hours on "
+     "Tuesday before withdrawing.", "Non-state actor overtakes territory"),
+    ("Insurgents seized a police station in Mueda, Mozambique, on Sunday.",
+     "Non-state actor overtakes territory"),
+    # Troops engaging or "neutralising" fighters is a battle.
+    ("Troops engaged the militants near Diffa, Niger, on Friday, the army said.", "Armed clash"),
+    ('Soldiers "neutralised" six terrorists near Djibo, Burkina Faso, on Monday, the army '
+     'said.', "Armed clash"),
+    # Drones shot down, however the count is put.
+    ("Air defences shot down 21 of 25 attack drones over Kharkiv, Ukraine, overnight.",
+     "Disrupted weapons use"),
+    # Fighters surrendering, a group's ceasefire of its own.
+    ("Forty fighters of the group surrendered to the army in Marawi, Philippines, on Saturday.",
+     "Change to group/activity"),
+    ("The ELN announced a unilateral ceasefire across Colombia from Friday to Monday for the "
+     "elections.", "Change to group/activity"),
 ]
 
 
