@@ -727,7 +727,32 @@ ACLED_TYPES = [
      "Change to group/activity"),
     ("The ELN announced a unilateral ceasefire across Colombia from Friday to Monday for the "
      "elections.", "Change to group/activity"),
+    ("Two youths accused of stealing goats were subjected to mass beating by villagers in "
+     "Sirajganj, Bangladesh, on Sunday; one died.", "Mob violence"),
+    ("A farmer was wounded on Tuesday when he stepped on an antipersonnel mine near Tame, "
+     "Colombia.", "Remote explosive/landmine/IED"),
+    ("Armed men installed on Thursday a base in the village of Dioura, Mali, according to "
+     "residents.", "Headquarters or base established"),
+    ("Riot police used water cannon on Saturday to clear hundreds of protesters from a square "
+     "in Tbilisi, Georgia.", "Protest with intervention"),
+    ("Gendarmes dispersed opposition supporters with tear gas in Dakar, Senegal, on Monday.",
+     "Protest with intervention"),
+    ("Some 95 prisoners of war returned home on Friday in a swap between Russia and Ukraine "
+     "mediated by the UAE.", "Agreement"),
+    ("Several thousand nurses march peacefully through Lagos, Nigeria, demanding better pay.",
+     "Peaceful protest"),
+    ("Security forces said on Tuesday they had arrested four ISKP members in Jalalabad, "
+     "Afghanistan.", "Arrests"),
+    ("Army units entered, on Sunday morning, the town of Um Rawaba, Sudan, after the "
+     "withdrawal of RSF fighters during the night.", "Non-violent transfer of territory"),
 ]
+
+
+def test_killings_and_rapes_in_one_raid_are_two_incidents(extractor: Extractor) -> None:
+    found = extract(extractor, "Gunmen stormed the village of Kutemeshi, Nigeria, on Sunday, "
+                               "killing nine people and raping several women.")
+    assert [(i.sub_event_type, i.killed) for i in found] == [("Attack", 9),
+                                                             ("Sexual violence", None)]
 
 
 @pytest.mark.parametrize(("text", "sub_event_type"), ACLED_TYPES)
