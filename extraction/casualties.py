@@ -53,6 +53,7 @@ class _Words:
 class Casualties:
     killed: int | None = None
     injured: int | None = None
+    more: bool = False  # the killed are more victims than those counted before ("also died")
 
 
 class CasualtyReader:
@@ -102,6 +103,8 @@ class CasualtyReader:
         self.none_both = compile_lower(none["both"])
         self.none_killed = compile_lower(none["killed"])
         self.none_injured = compile_lower(none["injured"])
+        self.additional = compile_lower(config["additional"]) if config.get("additional") \
+            else None
         self._number_head = re.compile(rf"{_DIGITS}|(?:{tens})[\s-](?:{units})|[a-z]+",
                                        re.IGNORECASE)
 
@@ -214,4 +217,5 @@ class CasualtyReader:
                 killed = 1
             if injured is None and self._search(self.injured_one, plain, words):
                 injured = 1
-        return Casualties(killed, injured)
+        more = bool(killed and self.additional and self.additional.search(plain))
+        return Casualties(killed, injured, more)

@@ -254,7 +254,9 @@ class Grouper:
         """Fill what the group lacks from a sentence: counts, a closer place, a date."""
         useful = False
         c = r.casualties
-        if c.killed is not None and (g.killed is None or c.killed > g.killed):
+        if c.more and c.killed and g.killed:  # "two jawans also lost their lives"
+            g.killed, useful = g.killed + c.killed, True
+        elif c.killed is not None and (g.killed is None or c.killed > g.killed):
             g.killed, useful = c.killed, True
         if c.injured is not None and (g.injured is None or c.injured > g.injured):
             g.injured, useful = c.injured, True

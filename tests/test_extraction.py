@@ -122,11 +122,27 @@ def casualties(extractor: Extractor) -> CasualtyReader:
     ("Shells killed six civilians. At least 400 people have been killed since fighting "
      "began in April.", 6, None),
     ("Since the war began, 900 people have been killed in the province.", None, None),
+    # Beheaded and "neutralised" are killed; "no injuries" means nobody was hurt at all.
+    ("Insurgents beheaded four farmers near the river on Friday.", 4, None),
+    ("The army said 12 terrorists were neutralised during the operation.", 12, None),
+    ("Gunmen hurled a grenade at the post, causing no injuries.", 0, 0),
+    ("Three people were killed; no injuries were reported.", 3, 0),
+    ("No life was lost, the council chairman said.", 0, None),
+    # Victims described by a clause before the verb; a group and the one with them.
+    ("Six workers building a bridge in the district were shot dead on Saturday.", 6, None),
+    ("Two men suspected of stealing a cow were beaten to death by villagers.", 2, None),
+    ("The mine hit the truck, killing seven soldiers and their driver.", 8, None),
 ])
 def test_casualty_counts(casualties: CasualtyReader, text: str, killed: int | None,
                          injured: int | None) -> None:
     counts = casualties.read(text)
     assert (counts.killed, counts.injured) == (killed, injured)
+
+
+def test_victims_said_to_be_more_are_added(extractor: Extractor) -> None:
+    incident = one(extractor, "Troops killed 14 rebels in a gunfight near Sukma, India, on "
+                              "Sunday, police said. Two policemen also lost their lives.")
+    assert incident.killed == 16
 
 
 def test_casualties_attach_to_their_incident(extractor: Extractor) -> None:
