@@ -50,6 +50,10 @@ NOT_NAMES = frozenset({"the", "a", "an", "in", "at", "on", "near", "from", "for"
                        "saturday", "sunday", "january", "february", "march", "april", "may",
                        "june", "july", "august", "september", "october", "november", "december",
                        *DIRECTIONS})
+# Words that may stand between a locative and a name: "in the restive capital Conakry".
+LOCATIVE_FILLERS = frozenset({"the", "restive", "autonomous", "occupied", "besieged", "capital",
+                              "city", "town", "village", "port", "provincial", "regional",
+                              "commercial", "coastal", "border", "mining", "strategic", "key"})
 SMALL_TOWN = 100_000
 # Hamlets and villages below this size share their names with too many words and people: they
 # count only after a locative preposition ("in", "near") or with a settlement noun ("village").
@@ -117,8 +121,7 @@ def locative(sent: Sentence, first: int) -> bool:
             return True
         if words[k].text[:1].isupper() and sent.text[words[k].end:words[k].end + 2] in ("'s", "’s"):
             continue  # "in Nigeria's northwestern Zamfara state"
-        if part not in DIRECTIONS and part not in ("the", "restive", "autonomous", "occupied",
-                                                    "besieged"):
+        if part not in DIRECTIONS and part not in LOCATIVE_FILLERS:
             return False
     return False
 
@@ -326,10 +329,10 @@ class PlaceFinder:
 
     @staticmethod
     def _seat(m: PlaceMention, unit: Place) -> Place:
-        """"in Aleppo", "in Kabul": the city a province is named after, unless the text says
+        """"in Aleppo", "in Maputo": the city a province is named after, unless the text says
         "province"; the city's record carries the province anyway."""
         seats = [p for p in m.candidates if p.kind == "place" and p.cc == unit.cc
-                 and p.admin1 == unit.name and p.pop >= MINOR_TOWN]
+                 and (p.admin1 == unit.name or p.name == unit.name) and p.pop >= MINOR_TOWN]
         return max(seats, key=lambda p: p.pop) if seats else unit
 
     @staticmethod

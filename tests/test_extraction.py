@@ -355,6 +355,19 @@ def test_a_sentence_naming_an_unknown_town_borrows_no_other(extractor: Extractor
     assert [i.location.place for i in found] == ["Mombasa", "Kalongo"]
 
 
+@pytest.mark.parametrize(("text", "town"), [
+    # A capital that is also its own province is the city, not only the province.
+    ("Police fired on protesters in Maputo, Mozambique, on Wednesday, killing three people.",
+     "Maputo"),
+    # "the capital", "the port city" between the preposition and the name.
+    ("A fire at the main fuel depot in the capital Conakry, Guinea, on Monday killed 13 "
+     "people.", "Conakry"),
+])
+def test_capitals_and_cities_named_after_their_province(extractor: Extractor, text: str,
+                                                        town: str) -> None:
+    assert one(extractor, text).location.place == town
+
+
 def test_the_dateline_town_is_not_lent_to_other_sentences(extractor: Extractor) -> None:
     found = extract(extractor, "NAIROBI, May 2 (Wire) - Floods killed 12 people in western "
                                "Kenya on Wednesday, the Red Cross said.")
