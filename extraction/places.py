@@ -22,6 +22,7 @@ from extraction.text import Sentence
 PARTICLES = frozenset({"al", "el", "ad", "as", "ar", "an", "ash", "at", "az", "ed", "es", "ez",
                        "le", "la", "les", "de", "du", "di", "da", "ba", "bani", "beni"})
 LOCATIVE = frozenset({"in", "near", "at", "outside", "inside", "across", "around", "throughout",
+                      "through",
                       "into", "within", "along", "toward", "towards", "between", "from",
                       "nearby", "outskirts", "over", "on"})
 BORDER_NOUNS = frozenset({"border", "borders", "crossing", "frontier", "boundary"})
@@ -35,6 +36,10 @@ PLACE_NOUNS = frozenset({"town", "city", "village", "region", "province", "state
 ADMIN_WORDS = frozenset({"province", "state", "governorate", "region", "oblast", "district",
                          "county", "department", "prefecture", "provinces", "states", "regions",
                          "dept", "prov", "dist", "regency", "raion", "wilaya", "circle"})
+# Words for first-level units: "the state of X" names a region ("the district of X" may be a
+# city's).
+ADMIN1_WORDS = frozenset({"province", "state", "governorate", "region", "oblast", "prefecture",
+                          "wilaya"})
 DIRECTIONS = frozenset({"eastern", "western", "northern", "southern", "central", "northeastern",
                         "northwestern", "southeastern", "southwestern", "north", "south", "east",
                         "west", "northeast", "northwest", "southeast", "southwest", "upper",
@@ -67,10 +72,15 @@ VAGUE_NAMES = frozenset({"centre", "center", "middle", "littoral", "coast", "pla
                          "interior", "lakes", "islands", "coastal", "highlands", "border"})
 # "the village of Mbau", "Kabaro village": a settlement named by a word the gazetteer may lack.
 SETTLEMENT_NOUNS = frozenset({"village", "town", "township", "locality", "hamlet", "settlement",
-                              "commune", "city"})
+                              "commune", "city", "camp", "kebele", "quarter"})
+# "the Lala displacement site", "Abu Shouk IDP camp": a camp named by two words.
+CAMP_WORDS = frozenset({"displacement", "idp", "idps", "refugee", "refugees", "displaced"})
+# "on Jerusalem Boulevard", "Haifa Street": a name before these is a street's (a road or
+# highway, "the Elwak-Mandera road", is named after the towns it joins).
+STREET_NOUNS = frozenset({"street", "avenue", "boulevard", "st", "ave"})
 MAX_UNKNOWN_WORDS = 4
 # A capitalised name the gazetteer lacks right after these is taken for a place.
-UNKNOWN_LOCATIVE = frozenset({"in", "near", "outside"})
+UNKNOWN_LOCATIVE = frozenset({"in", "near", "outside", "at"})
 # ... unless it names one of these.
 INSTITUTIONS = frozenset({"congress", "parliament", "senate", "assembly", "court", "house",
                           "ministry", "palace", "embassy", "consulate", "university", "college",
@@ -186,6 +196,13 @@ class PlaceFinder:
         return j
 
     @staticmethod
+    def _admin_before(sent: Sentence, first: int) -> bool:
+        """"the state of Rio Grande do Sul": the name is a region's."""
+        words = sent.words
+        return first > 1 and words[first - 1].part == "of" \
+            and words[first - 2].part in ADMIN1_WORDS
+
+    @staticmethod
     def _admin_after(sent: Sentence, last: int) -> bool:
         words = sent.words
         return last + 1 < len(words) and words[last + 1].part in ADMIN_WORDS
@@ -197,7 +214,9 @@ class PlaceFinder:
         nxt = words[last + 1].part if last + 1 < len(words) else ""
         # In "the Russian city of Belgorod" the noun names what follows it.
         named_after = last + 2 < len(words) and words[last + 2].part == "of"
-        return (nxt in SETTLEMENT_NOUNS and not named_after) or (
+        camp = nxt in CAMP_WORDS and last + 2 < len(words) \
+            and words[last + 2].part in ("site", "camp", "camps", "sites")
+        return (nxt in SETTLEMENT_NOUNS and not named_after) or camp or (
             first > 1 and words[first - 1].part == "of"
             and words[first - 2].part in SETTLEMENT_NOUNS)
 
@@ -215,6 +234,9 @@ class PlaceFinder:
             if words[i - 1].part not in UNKNOWN_LOCATIVE \
                     or any(self._claimed(w.part or "") for w in words[i:j + 1]):
                 return None
+            if words[i - 1].part == "at" and (words[i].text.isupper() or (
+                    j > i and not any(w.part in PARTICLES for w in words[i:j + 1]))):
+                return None  # "at Boulkessi", "at Ain al-Asad"; "at Suhrawardy Udyan" is a venue
         elif not (locative(sent, i) or (i > 1 and words[i - 1].part == "of")):
             return None
         start, end = words[i].start, words[j].end
@@ -251,7 +273,8 @@ class PlaceFinder:
         nxt = words[j + 1].part if j + 1 < len(words) else ""
         return PlaceMention(i, j, start, end, sent.text[start:end],
                             [self.gaz.place(pid) for pid in ids], locative(sent, i),
-                            nxt in ADMIN_WORDS, sentence=sent.index)
+                            nxt in ADMIN_WORDS or self._admin_before(sent, i),
+                            sentence=sent.index)
 
     def _header_code(self, sent: Sentence, i: int) -> PlaceMention | None:
         """A bulletin headed by a country's ISO code ("NPL | Bagmati | 13 Aug: ..."). Only
@@ -268,6 +291,8 @@ class PlaceFinder:
         words = sent.words
         if m.first == m.last and (words[m.first].part or "") in MONTH_ABBREVIATIONS:
             return False  # "30 Nov:" in a bulletin is a date, not the town of Nov
+        if m.last + 1 < len(words) and words[m.last + 1].part in STREET_NOUNS:
+            return False  # "Jerusalem Boulevard" in Jaffa
         towns_only = all(p.kind == "place" for p in m.candidates)
         key = " ".join(w.part or "" for w in words[m.first:m.last + 1])
         if towns_only and key in self.surnames:

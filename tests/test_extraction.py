@@ -356,6 +356,32 @@ def test_a_sentence_naming_an_unknown_town_borrows_no_other(extractor: Extractor
 
 
 @pytest.mark.parametrize(("text", "town"), [
+    # A displacement site or camp is the place, however unknown its name.
+    ("CODECO fighters killed six civilians in the Kalonge displacement site in Djugu "
+     "territory, Ituri, on Monday.", "Kalonge"),
+    # A street named after a city is not that city.
+    ("Two assailants opened fire on Haifa Street in Baghdad, Iraq, on Tuesday, killing three "
+     "people.", "Baghdad"),
+    # "through" places a march; what it called for does not.
+    ("Thousands marched through central Paris on Saturday calling for a ceasefire in Gaza.",
+     "Paris"),
+    # An unknown name after "at" is a place when it is one word ("at Diafarabe")...
+    ("JNIM fighters overran the army camp at Diafarabe, Mali, on Monday.", "Diafarabe"),
+    # ... a square or a hall after "at" is a venue in the town named next.
+    ("Police fired tear gas at protesters gathered at Freedom Square in Baku, Azerbaijan, on "
+     "Friday.", "Baku"),
+])
+def test_camps_streets_and_venues(extractor: Extractor, text: str, town: str) -> None:
+    assert one(extractor, text).location.place == town
+
+
+def test_the_state_of_names_a_region_not_its_towns(extractor: Extractor) -> None:
+    incident = one(extractor, "Floods in Brazil's southern state of Rio Grande do Sul killed "
+                              "40 people on Monday.")
+    assert (incident.location.admin1, incident.location.place) == ("Rio Grande do Sul", None)
+
+
+@pytest.mark.parametrize(("text", "town"), [
     # A capital that is also its own province is the city, not only the province.
     ("Police fired on protesters in Maputo, Mozambique, on Wednesday, killing three people.",
      "Maputo"),
