@@ -132,6 +132,13 @@ def casualties(extractor: Extractor) -> CasualtyReader:
     ("Six workers building a bridge in the district were shot dead on Saturday.", 6, None),
     ("Two men suspected of stealing a cow were beaten to death by villagers.", 2, None),
     ("The mine hit the truck, killing seven soldiers and their driver.", 8, None),
+    ("Two young people presumed of being thieves have been burned alive by residents.", 2, None),
+    ("A bombing killed the ministry's acting deputy minister, Ali Rahimi, and five others.", 6,
+     None),
+    # One victim in the singular, also in a bulletin's shorthand; "killed no one" is none.
+    ("Residents beat a man to death and burned his body on Saturday.", 1, None),
+    ("12 Mar: RU drone hit a bus in Bilozerka; driver killed, 3 passengers injured.", 1, 3),
+    ("The attack killed no one; guard injured.", 0, 1),
 ])
 def test_casualty_counts(casualties: CasualtyReader, text: str, killed: int | None,
                          injured: int | None) -> None:
