@@ -85,8 +85,8 @@ class CasualtyReader:
 
         self.killed = [build(p) for p in config["killed"]]
         second = num.replace("?P<num>", "?P<num2>")
-        self.killed_sum = build(config["killed_sum"].replace("{NUM2}", second)) \
-            if config.get("killed_sum") else None
+        self.killed_sum = [build(p.replace("{NUM2}", second))
+                           for p in config.get("killed_sum") or ()]
         self.killed_plus_one = [build(p) for p in config.get("killed_plus_one") or ()]
         self.injured = [build(p) for p in config["injured"]]
         self.killed_one = build(config["killed_one"])
@@ -174,13 +174,13 @@ class CasualtyReader:
     def _sum(self, text: str, words: _Words) -> int:
         """The largest "N of one side and M of the other were killed" total."""
         best = 0
-        assert self.killed_sum is not None
-        for m in self._finditer(self.killed_sum, text, words):
-            if words.in_total(m.start("num")):
-                continue
-            a, b = self.parse_number(m.group("num")), self.parse_number(m.group("num2"))
-            if a is not None and b is not None:
-                best = max(best, a + b)
+        for rule in self.killed_sum:
+            for m in self._finditer(rule, text, words):
+                if words.in_total(m.start("num")):
+                    continue
+                a, b = self.parse_number(m.group("num")), self.parse_number(m.group("num2"))
+                if a is not None and b is not None:
+                    best = max(best, a + b)
         return best
 
     def read(self, text: str) -> Casualties:
@@ -197,7 +197,7 @@ class CasualtyReader:
             others = self._max(self.killed_plus_one, plain, words)
             if others is not None:
                 killed = max(killed or 0, others + 1)
-        if killed is not None and self.killed_sum is not None:
+        if killed is not None and self.killed_sum:
             assert words is not None
             killed = max(killed, self._sum(plain, words))
         injured = None

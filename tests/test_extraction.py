@@ -139,6 +139,17 @@ def casualties(extractor: Extractor) -> CasualtyReader:
     ("Residents beat a man to death and burned his body on Saturday.", 1, None),
     ("12 Mar: RU drone hit a bus in Bilozerka; driver killed, 3 passengers injured.", 1, 3),
     ("The attack killed no one; guard injured.", 0, 1),
+    # Two victim groups after "killing"; victims with an aside between commas; "martyred".
+    ("A bomber rammed a checkpoint, killing three policemen and two passers-by.", 5, None),
+    ("At least 23 displaced people, including eight children, were killed on Saturday.", 23,
+     None),
+    ("Three members of the national army were martyred and five others wounded.", 3, 5),
+    # A toll revised in an aside; a total over past weeks is not this incident's.
+    ("The death toll, initially put at five, had risen to eight, officials said.", 8, None),
+    ("Officials said 160 people had been killed by such mobs in the past month.", None, None),
+    # Monitors' and translated ways of saying nobody was hurt.
+    ("18 May: Quadcopter dropped explosives on a post in Miranshah; no cas.", 0, 0),
+    ("No loss of human life was deplored, the source specified.", 0, None),
 ])
 def test_casualty_counts(casualties: CasualtyReader, text: str, killed: int | None,
                          injured: int | None) -> None:
