@@ -273,15 +273,19 @@ class IncidentReader:
         near = [a for a in r.actors if abs((a.first if a.first >= at else a.last) - at)
                 <= NEAR_WORDS]
         agents = [a for a in near if self._agent(words, a.first)]
-        hit = [a for a in near if a.kind in VICTIM_KINDS or _counted(r.sent, a.first)]
+        # "An Israeli air strike", "two Russian missiles": a count before the actor is the
+        # weapon's when the actor names whose it is.
+        hit = [a for a in near if a.kind in VICTIM_KINDS
+               or (_counted(r.sent, a.first) and a.last + 1 != at)]
         if agents:
             first = agents[0]
             rest = [a for a in near if a is not first and a.name != first.name]
             rest.sort(key=lambda a: a not in hit)
             return [first], rest[:1]
         passive = self._passive(r, at)
-        before = [a for a in near if a.first < at]  # "Israeli air strikes" acted
-        after = [a for a in near if a.first >= at]
+        # "Israeli air strikes" acted, also when the trigger phrase opens with the state's name.
+        before = [a for a in near if a.first < at or (a.first == at and a.kind == "state")]
+        after = [a for a in near if a not in before]
         if passive:
             doers = [a for a in after if a not in hit]
             return doers[:1], before[-1:]

@@ -682,6 +682,14 @@ def test_a_group_name_inside_a_longer_name_is_not_that_group(extractor: Extracto
     assert extractor.knowledge.actor("ELN") not in {a.name for a in incident.actors}
 
 
+@pytest.mark.parametrize("text", [
+    "An Israeli air strike on a house in Khan Younis killed 14 people on Monday.",
+    "Two Russian missiles hit a school in Kharkiv, Ukraine, on Monday, killing four people.",
+])
+def test_the_state_named_with_the_weapon_fired_it(extractor: Extractor, text: str) -> None:
+    assert roles(one(extractor, text))["actor1"] in ("Israel", "Russia")
+
+
 def test_a_dateline_country_is_not_an_actor(extractor: Extractor) -> None:
     incident = one(extractor, "MEXICO CITY, March 2 (Wire) - Gunmen threw a grenade into a "
                               "bar in Celaya, killing three people.")
