@@ -94,8 +94,7 @@ class ActorFinder:
             key = f"{key} {words[j].part}" if key else (words[j].part or "")
             if key in self.gaz.demonyms:
                 found = (self.gaz.demonyms[key], j)
-            elif key in self.gaz.case_sensitive_keys and sent.text[words[i].start:words[j].end] \
-                    not in self.gaz.case_sensitive:
+            elif not self.gaz.written_as(key, sent.text, words[i].start, words[j].end):
                 continue
             else:
                 cc = self.gaz.country_code(key)

@@ -128,6 +128,15 @@ class Gazetteer:
             self.alias(name, pid)
         return pid
 
+    def written_as(self, key: str, text: str, start: int, end: int) -> bool:
+        """Whether text[start:end] may stand for `key`: a short name in capitals ("US",
+        "U.S." whose last full stop the tokenizer split off) only in its own spelling."""
+        if key not in self.case_sensitive_keys:
+            return True
+        surface = text[start:end]
+        return surface in self.case_sensitive or (
+            text[end:end + 1] == "." and surface + "." in self.case_sensitive)
+
     def alias(self, name: str, pid: int) -> None:
         """Index one more spelling for an existing record (most specific first)."""
         key = name_key(name)

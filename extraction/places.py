@@ -263,8 +263,7 @@ class PlaceFinder:
             if not _capitalised(words[j].text):
                 continue
             ids = self.gaz.ids(key)
-            if ids and (key not in self.gaz.case_sensitive_keys
-                        or sent.text[w.start:words[j].end] in self.gaz.case_sensitive):
+            if ids and self.gaz.written_as(key, sent.text, w.start, words[j].end):
                 best = (j, ids)
         if best is None:
             return None

@@ -685,9 +685,11 @@ def test_a_group_name_inside_a_longer_name_is_not_that_group(extractor: Extracto
 @pytest.mark.parametrize("text", [
     "An Israeli air strike on a house in Khan Younis killed 14 people on Monday.",
     "Two Russian missiles hit a school in Kharkiv, Ukraine, on Monday, killing four people.",
+    # "U.S." opening a sentence: the tokenizer splits off its last full stop.
+    "U.S. warplanes struck the port of Hodeidah, Yemen, on Tuesday.",
 ])
 def test_the_state_named_with_the_weapon_fired_it(extractor: Extractor, text: str) -> None:
-    assert roles(one(extractor, text))["actor1"] in ("Israel", "Russia")
+    assert roles(one(extractor, text))["actor1"] in ("Israel", "Russia", "United States")
 
 
 def test_a_dateline_country_is_not_an_actor(extractor: Extractor) -> None:
