@@ -15,7 +15,9 @@ from typing import Literal
 
 from extraction.patterns import lower, word_starts
 
-DateKind = Literal["event", "report", "since", "year"]
+# "event": when it happened; "report": when someone said it; "filed": a dateline's date, when
+# the story was filed; "since": the start of a series; "year": a bare year.
+DateKind = Literal["event", "report", "filed", "since", "year"]
 HISTORY_DAYS = 60  # an event dated further back than this before publication is history
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -129,7 +131,7 @@ def is_history(mentions: list[DateMention], published: date | None) -> bool:
     if published is None:
         return False
     for d in mentions:
-        if d.value is None or d.kind == "report":
+        if d.value is None or d.kind in ("report", "filed"):
             continue
         if d.kind == "year":
             if d.value.year < published.year:
@@ -161,8 +163,9 @@ def find_dates(text: str, published: date | None, starts: frozenset[str] | None 
                 label: DateKind = "year"
             elif prefix in ("since", "from", "began on", "started on"):
                 label = "since"
-            elif _SPEECH.search(text[max(0, m.start() - 40):m.start()]) or (
-                    m.start() < DATELINE_CHARS and _DATELINE_END.match(text, m.end())):
+            elif m.start() < DATELINE_CHARS and _DATELINE_END.match(text, m.end()):
+                label = "filed"
+            elif _SPEECH.search(text[max(0, m.start() - 40):m.start()]):
                 label = "report"
             else:
                 label = "event"

@@ -69,7 +69,7 @@ class Reading:
 
     @property
     def event_date(self) -> date | None:
-        for kind in ("event", "report"):
+        for kind in ("event", "report", "filed"):
             for d in self.dates:
                 if d.kind == kind and d.value is not None:
                     return d.value

@@ -95,6 +95,16 @@ def _in_place_list(sent: Sentence, first: int) -> bool:
     return locative(sent, k)
 
 
+def _inherit_days(groups: list[Group]) -> None:
+    """An incident whose sentences give no date ("Hours later, a truck bomb ...") happened
+    when the one told before it did, not on the day of publication."""
+    before = None
+    for g in groups:
+        if g.day is None and g.reported is None:
+            g.reported = before
+        before = g.day or g.reported or before
+
+
 class IncidentReader:
     """The spaCy component that reads a document's sentences into `doc._.incidents`.
 
@@ -169,6 +179,7 @@ class IncidentReader:
         for g in groups:
             self._borrow_place(g, head, readings)
         groups.sort(key=lambda g: g.readings[0].sent.index)  # the lead story first
+        _inherit_days(groups)
         incidents = [self._incident(g, context, published) for g in groups]
         return [i for i in incidents if i.location.country_code is not None]
 

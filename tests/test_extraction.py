@@ -195,6 +195,20 @@ def test_dateline_is_not_the_event_day(extractor: Extractor) -> None:
     assert one(extractor, text).date == "2024-03-11"
 
 
+def test_the_day_it_was_announced_comes_before_the_dateline(extractor: Extractor) -> None:
+    text = ("BANGKOK, March 14 (Wire) - The rebel group said on Tuesday it had captured the "
+            "last army outpost in Paletwa township, Myanmar.")
+    assert one(extractor, text).date == "2024-03-12"
+
+
+def test_an_undated_incident_happened_when_the_one_before_it_did(extractor: Extractor) -> None:
+    found = extract(extractor, "Gunmen killed five villagers near Zurmi, Nigeria, on Monday. "
+                               "Hours later, a bomb exploded at a market in Maiduguri, killing "
+                               "two traders.")
+    assert [(i.location.place, i.date) for i in found] == [("Zurmi", "2024-03-11"),
+                                                            ("Maiduguri", "2024-03-11")]
+
+
 # -- places -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("spelling", ["al-Bukamal", "Abu Kamal", "Albu Kamal"])
