@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from extraction.gazetteer import MAX_NAME_WORDS, Gazetteer, Place
@@ -59,6 +59,8 @@ NOT_NAMES = frozenset({"the", "a", "an", "in", "at", "on", "near", "from", "for"
 LOCATIVE_FILLERS = frozenset({"the", "restive", "autonomous", "occupied", "besieged", "capital",
                               "city", "town", "village", "port", "provincial", "regional",
                               "commercial", "coastal", "border", "mining", "strategic", "key"})
+# "Greater Khartoum", "Metro Manila": a capitalised word that widens the area named after it.
+AREA_PREFIXES = frozenset({"greater", "metro", "metropolitan", "inner", "outer", "grand"})
 SMALL_TOWN = 100_000
 # Hamlets and villages below this size share their names with too many words and people: they
 # count only after a locative preposition ("in", "near") or with a settlement noun ("village").
@@ -312,11 +314,13 @@ class PlaceFinder:
             m.candidates = m.candidates or self.gaz.lookup(key)
         prev = words[m.first - 1] if m.first > 0 else None
         if prev is not None and _capitalised(prev.text) and (prev.part or "") not in NOT_NAMES \
+                and (prev.part or "") not in AREA_PREFIXES \
                 and sent.linked[m.first - 1] and not self.gaz.ids(prev.part or ""):
-            # "Lloyd Austin": a capitalised word before the name makes it a person's name.
+            # "Lloyd Austin": a capitalised word before the name makes it a person's name;
+            # "Negros Oriental" is no more Morocco's Oriental region than Austin is a town.
             if m.last + 1 >= len(words) or not _capitalised(words[m.last + 1].text):
                 self.surnames.add(key)
-            m.candidates = [p for p in m.candidates if p.kind != "place"]
+            m.candidates = [p for p in m.candidates if p.kind == "country"]
             return bool(m.candidates)
         nxt = words[m.last + 1] if m.last + 1 < len(words) else None
         # A small town's name, or another spelling of a town's, running into another
@@ -341,8 +345,17 @@ class PlaceFinder:
         near = [m.place for m in areas if m.place is not None]
         regions = {(p.cc, p.admin1 or p.name) for p in near if p.kind in ("admin1", "region")}
         named = {p.cc for p in near}
+        # The countries of the big towns each sentence names unambiguously (a dateline's
+        # city says where the reporter was).
+        anchors: dict[int, set[str]] = defaultdict(set)
         for m in towns:
-            kept = [p for p in m.candidates if not self._namesake(p, context, named)]
+            if len(m.countries) == 1 and max(p.pop for p in m.candidates) >= SMALL_TOWN \
+                    and not (m.sentence == 0 and m.first == 0 and m.surface.isupper()):
+                anchors[m.sentence] |= m.countries
+        for m in towns:
+            others = anchors[m.sentence] - m.countries
+            kept = [p for p in m.candidates if not self._namesake(p, context, named)
+                    and not self._stray(p, m, others)]
             if kept:
                 m.place = max(kept, key=lambda p: self._score(p, m, context)
                               + 20.0 * ((p.cc, p.admin1) in regions) + 5.0 * (p.cc in named))
@@ -358,6 +371,12 @@ class PlaceFinder:
         seats = [p for p in m.candidates if p.kind == "place" and p.cc == unit.cc
                  and (p.admin1 == unit.name or p.name == unit.name) and p.pop >= MINOR_TOWN]
         return max(seats, key=lambda p: p.pop) if seats else unit
+
+    @staticmethod
+    def _stray(p: Place, m: PlaceMention, others: set[str]) -> bool:
+        """A village that would put the sentence in two countries: "the village of Duma,
+        south of Nablus" is not Syria's Duma."""
+        return m.settlement and bool(others) and p.cc not in others
 
     @staticmethod
     def _namesake(p: Place, context: Counter[str], named: set[str | None]) -> bool:

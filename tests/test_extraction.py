@@ -407,6 +407,18 @@ def test_camps_streets_and_venues(extractor: Extractor, text: str, town: str) ->
     assert one(extractor, text).location.place == town
 
 
+def test_a_village_named_by_a_city_is_in_that_citys_country(extractor: Extractor) -> None:
+    incident = one(extractor, "Settlers set fire to homes in the village of Duma, south of "
+                              "Nablus, on Saturday night.")
+    assert (incident.location.country_code, incident.location.place) == ("PSE", "Duma")
+
+
+def test_a_region_name_inside_a_longer_name_is_not_that_region(extractor: Extractor) -> None:
+    incident = one(extractor, "PHILIPPINES | Negros Oriental - 7 Mar: Troops clashed with NPA "
+                              "guerrillas near Guihulngan; 3 NPA killed.")
+    assert incident.location.country_code == "PHL"
+
+
 def test_the_state_of_names_a_region_not_its_towns(extractor: Extractor) -> None:
     incident = one(extractor, "Floods in Brazil's southern state of Rio Grande do Sul killed "
                               "40 people on Monday.")
