@@ -1,9 +1,10 @@
 """Dates in a sentence, resolved against the publication date.
 
 "on Thursday" is the most recent Thursday on or before publication, "yesterday" and "last
-night" the day before, "October 17" the latest such day not after publication. A date right
-after a speech verb ("said on Thursday") is when it was reported, weaker evidence than a date
-in the event clause; "since October 17" starts a series.
+night" the day before, "October 17" the latest such day not after publication, unless it lies
+at most four months ahead ("a truce to begin on Aug. 3": a day to come, no event's date). A
+date right after a speech verb ("said on Thursday") is when it was reported, weaker evidence
+than a date in the event clause; "since October 17" starts a series.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from typing import Literal
 from extraction.patterns import lower, word_starts
 
 # "event": when it happened; "report": when someone said it; "filed": a dateline's date, when
-# the story was filed; "since": the start of a series; "year": a bare year.
-DateKind = Literal["event", "report", "filed", "since", "year"]
+# the story was filed; "since": the start of a series; "year": a bare year; "future": a day
+# still to come ("a truce to begin on Aug. 3").
+DateKind = Literal["event", "report", "filed", "since", "year", "future"]
+FUTURE_DAYS = 120  # a month and day this far after publication is ahead, not last year's
 HISTORY_DAYS = 60  # an event dated further back than this before publication is history
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -85,7 +88,7 @@ def _month_day(published: date | None, month: int, day: int, year: int | None) -
             return date(year, month, day)
         assert published is not None
         found = date(published.year, month, day)
-        if found > published + timedelta(days=1):
+        if (found - published).days > FUTURE_DAYS:
             found = date(published.year - 1, month, day)
         return found
     except ValueError:
@@ -169,6 +172,10 @@ def find_dates(text: str, published: date | None, starts: frozenset[str] | None 
                 label = "report"
             else:
                 label = "event"
-            found.append(DateMention(m.start(), m.end(), _resolve(kind, m, published), label))
+            value = _resolve(kind, m, published)
+            if value is not None and published is not None \
+                    and value > published + timedelta(days=1):
+                label = "future"
+            found.append(DateMention(m.start(), m.end(), value, label))
     found.sort(key=lambda d: d.start)
     return found

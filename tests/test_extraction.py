@@ -189,6 +189,14 @@ def test_dates_resolve_against_publication(phrase: str, expected: date) -> None:
     assert [d.value for d in found] == [expected]
 
 
+def test_a_day_to_come_is_no_events_date(extractor: Extractor) -> None:
+    found = find_dates("The truce is to begin fully on April 3.", PUBLISHED)
+    assert [(d.value, d.kind) for d in found] == [(date(2024, 4, 3), "future")]
+    incident = one(extractor, "The government and the rebels signed a ceasefire agreement in "
+                              "Bogota, Colombia, on Tuesday, to begin fully on April 3.")
+    assert incident.date == "2024-03-12"
+
+
 def test_dateline_is_not_the_event_day(extractor: Extractor) -> None:
     text = ("KANO, March 14 (Wire) - Gunmen attacked a police station in Kano, Nigeria, "
             "late on Monday, killing three officers, police said on Wednesday.")
