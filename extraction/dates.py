@@ -67,6 +67,9 @@ _NEEDS: dict[str, tuple[str, ...]] = {"iso": ("digit",), "md": ("digit", "month"
 _DATELINE_END = re.compile(r"\s*(?:\([^)]{1,40}\))?\s*[-–—]\s")
 DATELINE_CHARS = 80
 _SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+# "the first since 2016", "the deadliest attack since 2019": a comparison, not the event's date.
+_COMPARED = re.compile(r"\b(?:first|deadliest|worst|biggest|largest|heaviest|bloodiest|highest|"
+                       r"lowest|most\s+\w+)(?:\s+\w+){0,3}\s+$", re.IGNORECASE)
 _SPEECH = re.compile(r"\b(?:said|says|told|announced|reported|confirmed|stated|added|claimed|"
                      r"noted|explained|warned|declared|wrote|tweeted|posted)\s+(?:\w+\s+){0,2}$",
                      re.IGNORECASE)
@@ -162,6 +165,8 @@ def find_dates(text: str, published: date | None, starts: frozenset[str] | None 
             if any(m.start() < d.end and d.start < m.end() for d in found):
                 continue
             prefix = (m.groupdict().get("prefix") or "").strip().lower()
+            if prefix == "since" and _COMPARED.search(text[max(0, m.start() - 40):m.start()]):
+                continue
             if kind == "year":
                 label: DateKind = "year"
             elif prefix in ("since", "from", "began on", "started on"):

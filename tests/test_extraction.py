@@ -862,7 +862,28 @@ ACLED_TYPES = [
      "Afghanistan.", "Arrests"),
     ("Army units entered, on Sunday morning, the town of Um Rawaba, Sudan, after the "
      "withdrawal of RSF fighters during the night.", "Non-violent transfer of territory"),
+    # "the first since 2016" compares; it does not date the truce.
+    ("Yemen's warring parties agreed to a two-month truce on Friday, the first since 2016.",
+     "Agreement"),
+    # A model number is no count of weapons.
+    ("A drone dropped a K-51 grenade with CS agent on trenches near Robotyne, Ukraine, on "
+     "Tuesday.", "Chemical weapon"),
+    ("The group named Abu Hafs as its new leader in Idlib, Syria, on Monday.",
+     "Change to group/activity"),
 ]
+
+
+def test_a_curfew_after_violence_is_an_incident_of_its_own(extractor: Extractor) -> None:
+    found = extract(extractor, "Authorities imposed a curfew in Jos, Nigeria, on Monday after "
+                               "clashes in which rioters set fire to shops.")
+    assert sorted(i.sub_event_type for i in found) == ["Change to group/activity",
+                                                       "Violent demonstration"]
+
+
+def test_similar_rallies_elsewhere_are_incidents_too(extractor: Extractor) -> None:
+    found = extract(extractor, "Thousands rallied in Kyiv, Ukraine, on Wednesday against the "
+                               "law. Similar rallies took place in Lviv and Dnipro.")
+    assert [i.location.place for i in found] == ["Kyiv", "Lviv", "Dnipro"]
 
 
 def test_killings_and_rapes_in_one_raid_are_two_incidents(extractor: Extractor) -> None:
