@@ -185,7 +185,7 @@ class Taxonomy:
     def blocked(self, masked: str, trig: Trigger) -> str | None:
         """Why a trigger does not report an event (hypothetical, denial, ...), or None."""
         window = masked[max(0, trig.start - 160):trig.start]
-        cut = max(window.rfind(c) for c in ",;:(—–\"")
+        cut = max(window.rfind(c) for c in ",;:(—–")
         clause = window[cut + 1:] if cut >= 0 else window
         after = masked[trig.end:trig.end + 120]
         for (kind, scope, unless), pattern in self._modal.items():

@@ -63,6 +63,18 @@ TRAPS = [
     "Masisi.",
     "Nigeria signed an agreement on Tuesday to buy 24 fighter jets from Italy, the air force "
     "said.",
+    # Sport in a live blog, exercises, an authority saying nothing happened, talks, remand.
+    "21:40 — Arsenal's lethal attack faces a trip to Porto on Wednesday.",
+    "21:55 — The captain blasts home from the edge of the box in the 80th minute.",
+    "Live-fire military exercises off Fujian on Monday involved rocket launchers and attack "
+    "helicopters.",
+    'The command denied reports of a drone attack on the base in Anbar, saying "no attack took '
+    'place".',
+    "Cairo will host talks between Hamas and Israel aimed at reaching a truce and an exchange of "
+    "prisoners.",
+    "The five activists have been on remand since October over a demonstration in Kampala.",
+    "The EU condemned an escalation of fighting in eastern DR Congo on Monday.",
+    'The rebels vowed to "strike the occupiers" in Mandera and Lamu counties, Kenya.',
 ]
 
 
@@ -915,6 +927,12 @@ def test_a_spate_of_earlier_killings_is_background(extractor: Extractor) -> None
     text = ("Officials imposed a curfew on Marsabit on Sunday following a spate of killings in "
             "the town.")
     assert one(extractor, text).sub_event_type == "Change to group/activity"
+
+
+def test_a_claim_of_the_attack_is_no_attack_of_its_own(extractor: Extractor) -> None:
+    found = extract(extractor, "Gunmen killed four villagers near Chai, Mozambique, on Friday. "
+                               "Islamic State claimed the Chai attack on Saturday.")
+    assert [(i.sub_event_type, i.killed) for i in found] == [("Attack", 4)]
 
 
 def test_both_attacks_refers_back_to_incidents_already_reported(extractor: Extractor) -> None:
