@@ -714,6 +714,12 @@ def test_monitor_shorthand_for_state_forces(extractor: Extractor) -> None:
     assert roles(incident) == {"actor1": "Russia", "actor2": "Civilians"}
 
 
+def test_a_bulletin_item_in_may_is_not_a_hypothetical(extractor: Extractor) -> None:
+    incident = one(extractor, "NGA | Borno\n21 May - ISWAP attack on army post nr Marte; 5 "
+                              "sldrs KIA.", date(2024, 5, 23))
+    assert (incident.date, incident.killed) == ("2024-05-21", 5)
+
+
 def test_a_bulletin_headed_by_a_country_code(extractor: Extractor) -> None:
     incident = one(extractor, "BFA | 12 Mar: Gunmen killed 4 herders near Tandyari.")
     assert (incident.location.country_code, incident.location.place) == ("BFA", "Tandyari")
