@@ -888,7 +888,33 @@ ACLED_TYPES = [
      "Tuesday.", "Chemical weapon"),
     ("The group named Abu Hafs as its new leader in Idlib, Syria, on Monday.",
      "Change to group/activity"),
+    ("A senior commander of the group gave himself up to government forces in Baidoa, Somalia, "
+     "on Friday.", "Change to group/activity"),
+    ("The TNLA and the army agreed a local ceasefire for Namhsan township, Myanmar, on "
+     "Sunday.", "Agreement"),
+    ("Four people drowned when the Tana River burst its banks near Garsen, Kenya, on Tuesday.",
+     "Natural disaster"),
+    ("A fire destroyed 50 market stalls in Kinshasa, DR Congo, on Friday.", "Man-made disaster"),
+    ("Troops abandoned their outpost near Minbya, Myanmar, on Tuesday.",
+     "Non-violent transfer of territory"),
+    ("Insurgents took with them three children near Nangade, Mozambique, on Wednesday.",
+     "Abduction/forced disappearance"),
+    ("Residents of Acatlan, Mexico, beat two men they accused of theft on Friday; both died.",
+     "Mob violence"),
+    ("Angry residents blocked the main road at Kargi, Kenya, on Tuesday demanding more police.",
+     "Peaceful protest"),
+    ("Troops located and destroyed an explosive device near Tumaco, Colombia, on Saturday.",
+     "Disrupted weapons use"),
+    ("Russian warplanes launched four raids on the outskirts of Jisr al-Shughur, Syria, on "
+     "Saturday.", "Air/drone strike"),
+    ("Gunmen assassinated a former rebel commander in Tafas, Syria, on Monday.", "Attack"),
 ]
+
+
+def test_each_live_blog_entry_is_an_item_of_its_own(extractor: Extractor) -> None:
+    found = extract(extractor, "09:00 — Gunmen killed two farmers near Gao, Mali. 09:30 — "
+                               "Troops arrested five suspected militants in Gao.")
+    assert [i.sub_event_type for i in found] == ["Attack", "Arrests"]
 
 
 def test_a_curfew_after_violence_is_an_incident_of_its_own(extractor: Extractor) -> None:
