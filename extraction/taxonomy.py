@@ -171,7 +171,8 @@ class Taxonomy:
                 # Every match begins a word with one of the rule's beginnings: try only there.
                 if positions is None:
                     positions = word_positions(masked, self._rule_starts)
-                at = sorted({pos for prefix in rule.starts for pos in positions.get(prefix, ())})
+                at = sorted({pos for prefix in rule.starts.intersection(positions)
+                             for pos in positions[prefix]})
                 found_here = matches_at(rule.pattern, masked, at)
             for m in found_here:
                 s, e = m.span()
