@@ -8,6 +8,7 @@ or "soldiers" with no country are placeholders that take the incident's country 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from extraction.knowledge import Knowledge
 from extraction.text import Sentence
@@ -27,6 +28,23 @@ class ActorMention:
     @property
     def span(self) -> range:
         return range(self.first, self.last + 1)
+
+
+# Group abbreviations that are also military shorthand for casualties (killed, wounded, missing
+# in action), and the nouns after one that show the group is meant ("30 KIA fighters").
+CASUALTY_SHORTHAND = frozenset({"KIA", "WIA", "MIA"})
+GROUP_NOUNS = frozenset({"fighters", "troops", "soldiers", "rebels", "members", "forces",
+                         "units", "positions", "brigade", "battalion", "commander",
+                         "commanders", "spokesman", "spokesperson", "statement"})
+
+
+def _casualty_shorthand(words: list[Any], i: int) -> bool:
+    """"23 sldrs KIA", "5 KIA": after a count the abbreviation is shorthand for the killed,
+    not the Kachin Independence Army."""
+    if words[i].text not in CASUALTY_SHORTHAND:
+        return False
+    counted = any(words[k].text[:1].isdigit() for k in range(max(0, i - 3), i))
+    return counted and not (i + 1 < len(words) and words[i + 1].part in GROUP_NOUNS)
 
 
 class ActorFinder:
@@ -67,7 +85,7 @@ class ActorFinder:
                 out.append(self._mention(i, j, name))
         for i, w in enumerate(words):
             name = kn.actor_exact.get(w.text)
-            if name:
+            if name and not _casualty_shorthand(words, i):
                 out.append(self._mention(i, i, name))
         return out
 

@@ -720,6 +720,16 @@ def test_a_bulletin_item_in_may_is_not_a_hypothetical(extractor: Extractor) -> N
     assert (incident.date, incident.killed) == ("2024-05-21", 5)
 
 
+def test_kia_after_a_count_is_the_killed_not_the_kachin_army(extractor: Extractor) -> None:
+    incident = one(extractor, "NER - Tillaberi | 12 Mar: ISSP fighters attacked an army "
+                              "position at Tassia; 23 sldrs KIA.")
+    assert incident.location.country_code == "NER"
+    assert incident.sub_event_type == "Armed clash"
+    assert "Kachin Independence Army (KIA)" not in roles(incident).values()
+    group = one(extractor, "KIA fighters attacked a junta post near Bhamo, Myanmar, on Monday.")
+    assert roles(group)["actor1"] == "Kachin Independence Army (KIA)"
+
+
 def test_a_bulletin_headed_by_a_country_code(extractor: Extractor) -> None:
     incident = one(extractor, "BFA | 12 Mar: Gunmen killed 4 herders near Tandyari.")
     assert (incident.location.country_code, incident.location.place) == ("BFA", "Tandyari")
