@@ -201,17 +201,18 @@ class Grouper:
         countries = {m.place.cc for m in r.places if m.place is not None}
         if countries and g.country is not None and g.country not in countries:
             return False
-        place, there = r.place, g.place
-        if place is not None and place.place is not None and there is not None \
-                and there.place is not None and place.place.kind == "place" \
-                and there.place.kind == "place" and place.place.id != there.place.id:
-            return False
-        if r.attacker and g.attacker and r.attacker != g.attacker:
-            return False
         # "27 people were killed", "the death toll rose to 84 on Tuesday": a bare count
         # right after an incident is its toll, whatever day it was reported.
         toll = not strict and r.trigger.strength <= 1 and r.trigger.sub_event_type == GENERIC \
             and r.attacker is None and (r.casualties.killed or r.casualties.injured)
+        place, there = r.place, g.place
+        if place is not None and place.place is not None and there is not None \
+                and there.place is not None and place.place.kind == "place" \
+                and there.place.kind == "place" and place.place.id != there.place.id \
+                and not (toll and self.taxonomy.event_type(g.sub_event_type) == "Disaster"):
+            return False  # (a quake's or a flood's toll may count several towns)
+        if r.attacker and g.attacker and r.attacker != g.attacker:
+            return False
         if toll:
             return True
         day = r.stated_day

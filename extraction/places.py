@@ -354,7 +354,7 @@ class PlaceFinder:
                 anchors[m.sentence] |= m.countries
         for m in towns:
             others = anchors[m.sentence] - m.countries
-            kept = [p for p in m.candidates if not self._namesake(p, context, named)
+            kept = [p for p in m.candidates if not self._namesake(p, m, context, named)
                     and not self._stray(p, m, others)]
             if kept:
                 m.place = max(kept, key=lambda p: self._score(p, m, context)
@@ -379,11 +379,16 @@ class PlaceFinder:
         return m.settlement and bool(others) and p.cc not in others
 
     @staticmethod
-    def _namesake(p: Place, context: Counter[str], named: set[str | None]) -> bool:
+    def _namesake(p: Place, m: PlaceMention, context: Counter[str],
+                  named: set[str | None]) -> bool:
         if not context or p.cc in named:
             return False
         if p.pop < MINOR_TOWN:  # a hamlet only in the country the article is mostly about
             return p.cc != context.most_common(1)[0][0]
+        if name_key(p.name) != name_key(m.surface):
+            # Another spelling of a city abroad ("Samar" for Samara): however big the city,
+            # the article must be about its country.
+            return not context.get(p.cc or "")
         return p.pop < NAMESAKE_POPULATION and not context.get(p.cc or "")
 
     def _unknown(self, m: PlaceMention, near: list[Place], towns: list[PlaceMention],

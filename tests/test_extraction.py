@@ -75,6 +75,14 @@ TRAPS = [
     "The five activists have been on remand since October over a demonstration in Kampala.",
     "The EU condemned an escalation of fighting in eastern DR Congo on Monday.",
     'The rebels vowed to "strike the occupiers" in Mandera and Lamu counties, Kenya.',
+    # Road accidents, football, markets, rebuttals, risk assessments, arms exports.
+    "A boda boda rider was killed on Wednesday night when a speeding lorry hit his motorcycle "
+    "on the Thika road, Kenya.",
+    "21:38 — Full time: the Seagulls are bombed out of the cup by a side two divisions below.",
+    "The Kremlin said reports of an explosion on the Crimean bridge do not correspond to "
+    "reality.",
+    "ASSESSMENT: high likelihood of attacks on fuel convoys near Kayes, Mali, in coming weeks.",
+    "Analysts said South Korea's exports of tanks, missiles and shells had surged.",
 ]
 
 
@@ -918,7 +926,29 @@ ACLED_TYPES = [
     ("Russian warplanes launched four raids on the outskirts of Jisr al-Shughur, Syria, on "
      "Saturday.", "Air/drone strike"),
     ("Gunmen assassinated a former rebel commander in Tafas, Syria, on Monday.", "Attack"),
+    # "Encounter" in Indian English is a gunfight.
+    ("Two Maoists were killed in an encounter with security forces near Sukma, India, on "
+     "Saturday.", "Armed clash"),
+    ("Bandits raided a village near Maru, Nigeria, on Sunday and carried away at least 27 "
+     "people.", "Abduction/forced disappearance"),
+    # A tanker that overturns and explodes is a disaster, not a road accident.
+    ("A fuel tanker overturned and exploded near Bida, Nigeria, on Sunday, killing 37 people.",
+     "Man-made disaster"),
 ]
+
+
+def test_where_the_attack_took_place_is_no_second_attack(extractor: Extractor) -> None:
+    found = extract(extractor, "Gunmen killed two police officers near Kulachi, Pakistan, on "
+                               "Friday. An official said the attack took place on the outskirts "
+                               "of the town.")
+    assert [i.killed for i in found] == [2]
+
+
+def test_a_quakes_toll_in_another_town_is_the_quakes(extractor: Extractor) -> None:
+    found = extract(extractor, "A 6.2 earthquake struck Faizabad, Afghanistan, on Friday. "
+                               "Officials said 6 were killed and 21 injured in Jurm.")
+    assert [(i.sub_event_type, i.killed, i.injured) for i in found] == [
+        ("Natural disaster", 6, 21)]
 
 
 def test_each_live_blog_entry_is_an_item_of_its_own(extractor: Extractor) -> None:
