@@ -170,6 +170,15 @@ def casualties(extractor: Extractor) -> CasualtyReader:
     # Monitors' and translated ways of saying nobody was hurt.
     ("18 May: Quadcopter dropped explosives on a post in Miranshah; no cas.", 0, 0),
     ("No loss of human life was deplored, the source specified.", 0, None),
+    # Two victims each named in the singular; an aside "of whom"; "died" after an aside.
+    ("A soldier and a suspected rebel were killed in a firefight on Wednesday.", 2, None),
+    ("A commander and 12 fighters were killed in the strike.", 13, None),
+    ("At least 19 displaced persons, of whom seven children, were killed on Sunday.", 19, None),
+    ("Four people, including two children, died when a landslide buried two houses.", 4, None),
+    ("Seven soldiers of the national armed forces lost their life on Thursday.", 7, None),
+    ("A drone targeted a motorcycle, leading to the martyrdom of a young man.", 1, None),
+    # Men accused of a killing are not its victims.
+    ("Two men accused of having killed a trader were arrested on Monday.", 1, None),
 ])
 def test_casualty_counts(casualties: CasualtyReader, text: str, killed: int | None,
                          injured: int | None) -> None:
@@ -926,6 +935,8 @@ ACLED_TYPES = [
     ("Russian warplanes launched four raids on the outskirts of Jisr al-Shughur, Syria, on "
      "Saturday.", "Air/drone strike"),
     ("Gunmen assassinated a former rebel commander in Tafas, Syria, on Monday.", "Attack"),
+    ("Two people died in the city of Huambo, Angola, on Tuesday during disturbances that "
+     "followed a taxi strike.", "Violent demonstration"),
     # "Encounter" in Indian English is a gunfight.
     ("Two Maoists were killed in an encounter with security forces near Sukma, India, on "
      "Saturday.", "Armed clash"),
