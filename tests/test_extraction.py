@@ -83,6 +83,16 @@ TRAPS = [
     "reality.",
     "ASSESSMENT: high likelihood of attacks on fuel convoys near Kayes, Mali, in coming weeks.",
     "Analysts said South Korea's exports of tanks, missiles and shells had surged.",
+    # A cup tie's live blog, a book's battle scenes, manoeuvres, a fraud arrest, a bomb hoax.
+    "FA Cup fifth round: Millwall v Brighton, as it happened. 21:40 — We were killed on the "
+    "counter-attack, their captain says.",
+    "The battle scenes are vivid, an ambush at a river crossing and a village shelled at dawn, "
+    "but the book's power lies in its quieter chapters.",
+    "In the course of the manoeuvres near Mulino, Russia, the crews carried out launches on "
+    "conditional targets and aviation worked out strikes on the conditional enemy.",
+    "Detectives in Eldoret, Kenya, arrested a man suspected of swapping ATM cards of customers.",
+    "Shoppers were evacuated from a store in Hat Yai, Thailand, on Saturday after a caller told "
+    "police a bomb had been planted; no device was found.",
 ]
 
 
@@ -946,6 +956,13 @@ ACLED_TYPES = [
     ("A fuel tanker overturned and exploded near Bida, Nigeria, on Sunday, killing 37 people.",
      "Man-made disaster"),
 ]
+
+
+def test_an_attack_claimed_or_confirmed_is_no_second_attack(extractor: Extractor) -> None:
+    found = extract(extractor, "Bandits killed four farmers near Maru, Nigeria, on Sunday. A "
+                               "police spokesman in Gusau confirmed the attack on Monday. The "
+                               "attack was claimed by no group.")
+    assert [(i.location.place, i.killed) for i in found] == [("Maru", 4)]
 
 
 def test_where_the_attack_took_place_is_no_second_attack(extractor: Extractor) -> None:
