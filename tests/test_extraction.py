@@ -945,6 +945,18 @@ ACLED_TYPES = [
     ("Russian warplanes launched four raids on the outskirts of Jisr al-Shughur, Syria, on "
      "Saturday.", "Air/drone strike"),
     ("Gunmen assassinated a former rebel commander in Tafas, Syria, on Monday.", "Attack"),
+    ("Combined PDF forces overran the police station in Kawlin, Myanmar, on Thursday after a "
+     "two-day siege.", "Non-state actor overtakes territory"),
+    ("RSF fighters entered Um Adara village, Sudan, on Sunday after a brief exchange of fire "
+     "with armed residents.", "Non-state actor overtakes territory"),
+    ("The ELN suspended offensive operations across Colombia on Wednesday for five days.",
+     "Change to group/activity"),
+    ("Four militias in Fizi, DR Congo, announced on Saturday their fusion into a single "
+     "movement.", "Change to group/activity"),
+    ("About 300 fighters arrived at a cantonment camp near Nekemte, Ethiopia, on Monday.",
+     "Change to group/activity"),
+    ("The Houthis named a new military chief of staff in Sanaa, Yemen, on Thursday.",
+     "Change to group/activity"),
     ("Two people died in the city of Huambo, Angola, on Tuesday during disturbances that "
      "followed a taxi strike.", "Violent demonstration"),
     # "Encounter" in Indian English is a gunfight.
