@@ -24,6 +24,7 @@ _LEADING_QUALIFIER = re.compile(rf"^{_QUALIFIER}")
 _SPLIT = re.compile(r"[\s-]+")
 _CLAUSE_BREAK = re.compile(r"[;,:()]|[.!?]\s|\s[-–—]\s")
 _WORD = re.compile(r"\w+")
+_TOLL = re.compile(r"\b(?:toll|total|bringing|brings|bring)\b")
 
 
 # A compiled casualty pattern: whether it opens with {NUM}, and the word beginnings one of which
@@ -217,5 +218,7 @@ class CasualtyReader:
                 killed = 1
             if injured is None and self._search(self.injured_one, plain, words):
                 injured = 1
-        more = bool(killed and self.additional and self.additional.search(plain))
+        # "Two more died, bringing the toll to 12": the sentence gives the total itself.
+        more = bool(killed and self.additional and self.additional.search(plain)
+                    and not _TOLL.search(plain))
         return Casualties(killed, injured, more)

@@ -1,10 +1,10 @@
 """Dates in a sentence, resolved against the publication date.
 
 "on Thursday" is the most recent Thursday on or before publication, "yesterday" and "last
-night" the day before, "October 17" the latest such day not after publication, unless it lies
-at most four months ahead ("a truce to begin on Aug. 3": a day to come, no event's date). A
-date right after a speech verb ("said on Thursday") is when it was reported, weaker evidence
-than a date in the event clause; "since October 17" starts a series.
+night" the day before, "October 17" the latest such day not after publication, unless the
+text looks ahead to it ("a truce to begin on Aug. 3": a day to come within four months, no
+event's date). A date right after a speech verb ("said on Thursday") is when it was
+reported, weaker evidence than a date in the event clause; "since October 17" starts a series.
 """
 
 from __future__ import annotations
@@ -70,6 +70,9 @@ _SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 # "the first since 2016", "the deadliest attack since 2019": a comparison, not the event's date.
 _COMPARED = re.compile(r"\b(?:first|deadliest|worst|biggest|largest|heaviest|bloodiest|highest|"
                        r"lowest|most\s+\w+)(?:\s+\w+){0,3}\s+$", re.IGNORECASE)
+_FUTURE_CUE = re.compile(r"\b(?:to (?:begin|start|run|end|last|take effect|expire)|will|would|"
+                         r"from|until|till|due|scheduled|set to|starting|expected|planned|"
+                         r"by)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _SPEECH = re.compile(r"\b(?:said|says|told|announced|reported|confirmed|stated|added|claimed|"
                      r"noted|explained|warned|declared|wrote|tweeted|posted)\s+(?:\w+\s+){0,2}$",
                      re.IGNORECASE)
@@ -91,11 +94,25 @@ def _month_day(published: date | None, month: int, day: int, year: int | None) -
             return date(year, month, day)
         assert published is not None
         found = date(published.year, month, day)
-        if (found - published).days > FUTURE_DAYS:
+        if found > published + timedelta(days=1):
             found = date(published.year - 1, month, day)
         return found
     except ValueError:
         return None
+
+
+def _ahead(kind: str, m: re.Match[str], text: str, published: date | None) -> date | None:
+    """The day to come a month and day names after "to begin on", "until", "from", "due"
+    (within four months of publication), else None: "a truce to begin on Aug. 3"."""
+    if kind not in ("md", "dm") or published is None or m.group("year") \
+            or not _FUTURE_CUE.search(text[max(0, m.start() - 40):m.start()]):
+        return None
+    try:
+        day = date(published.year, MONTHS[m.group("month").lower().rstrip(".")],
+                   int(m.group("day")))
+    except ValueError:
+        return None
+    return day if 1 < (day - published).days <= FUTURE_DAYS else None
 
 
 def _resolve(kind: str, m: re.Match[str], published: date | None) -> date | None:
@@ -178,9 +195,9 @@ def find_dates(text: str, published: date | None, starts: frozenset[str] | None 
             else:
                 label = "event"
             value = _resolve(kind, m, published)
-            if value is not None and published is not None \
-                    and value > published + timedelta(days=1):
-                label = "future"
+            ahead = _ahead(kind, m, text, published)
+            if ahead is not None:
+                value, label = ahead, "future"
             found.append(DateMention(m.start(), m.end(), value, label))
     found.sort(key=lambda d: d.start)
     return found

@@ -7,6 +7,7 @@ readings are then grouped into incidents (extraction/grouping.py), and each grou
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 from typing import Any, NamedTuple
@@ -95,12 +96,17 @@ def _in_place_list(sent: Sentence, first: int) -> bool:
     return locative(sent, k)
 
 
+_LATER = re.compile(r"\b(?:have|has|had) since\b|\bsince then\b", re.IGNORECASE)
+
+
 def _inherit_days(groups: list[Group]) -> None:
     """An incident whose sentences give no date ("Hours later, a truck bomb ...") happened
-    when the one told before it did, not on the day of publication."""
+    when the one told before it did, not on the day of publication ("police have since
+    arrested twelve" tells of a later day)."""
     before = None
     for g in groups:
-        if g.day is None and g.reported is None:
+        if g.day is None and g.reported is None \
+                and not _LATER.search(g.readings[0].sent.text):
             g.reported = before
         before = g.day or g.reported or before
 

@@ -5,7 +5,8 @@ Only capitalised word runs are looked up. A town name that is also an English wo
 ("Lloyd Austin") does not count, and neither does that surname later in the article.
 Ambiguous names go to the country the article talks about, then to the bigger place. A name
 the gazetteer lacks counts as a town after a settlement noun ("the village of Mbau") or right
-after "in", "near" or "outside"; it is placed at a town named with it, else in its region.
+after "in", "near", "outside" or "at"; it is placed at a town named with it, else in its
+region.
 """
 
 from __future__ import annotations
@@ -83,6 +84,9 @@ STREET_NOUNS = frozenset({"street", "avenue", "boulevard", "st", "ave"})
 MAX_UNKNOWN_WORDS = 4
 # A capitalised name the gazetteer lacks right after these is taken for a place.
 UNKNOWN_LOCATIVE = frozenset({"in", "near", "outside", "at"})
+# Capitalised words after "at" that name an occasion or an outlet, not a place.
+OCCASIONS = frozenset({"eid", "christmas", "easter", "ramadan", "diwali", "passover", "ashura",
+                       "friday", "mass", "sunday", "jazeera", "reuters"})
 # ... unless it names one of these.
 INSTITUTIONS = frozenset({"congress", "parliament", "senate", "assembly", "court", "house",
                           "ministry", "palace", "embassy", "consulate", "university", "college",
@@ -154,7 +158,7 @@ class PlaceFinder:
             if i in blocked or not (w.text[:1].isupper() or w.part in PARTICLES):
                 i += 1
                 continue
-            mention = self._longest(sent, i, blocked) or self._header_code(sent, i)
+            mention = self._header_code(sent, i) or self._longest(sent, i, blocked)
             run = self._run(sent, i, blocked)
             if run > (mention.last if mention else i) and (
                     self._cued(sent, i, run) or self._admin_after(sent, run)):
@@ -232,13 +236,17 @@ class PlaceFinder:
             return None
         if not self._cued(sent, i, j):
             # "in Mamove", "near Gidan Madi": a name no gazetteer entry, actor, demonym,
-            # country or institution claims, right after "in"/"near"/"outside".
+            # country or institution claims, right after "in"/"near"/"outside"/"at".
             if words[i - 1].part not in UNKNOWN_LOCATIVE \
                     or any(self._claimed(w.part or "") for w in words[i:j + 1]):
                 return None
-            if words[i - 1].part == "at" and (words[i].text.isupper() or (
-                    j > i and not any(w.part in PARTICLES for w in words[i:j + 1]))):
-                return None  # "at Boulkessi", "at Ain al-Asad"; "at Suhrawardy Udyan" is a venue
+            if words[i - 1].part == "at" and (
+                    words[i].text.isupper() or (words[i].part or "") in OCCASIONS
+                    or (j > i and not any(w.part in PARTICLES for w in words[i:j + 1]))):
+                # After "at", one word or a name with a particle is a place ("at Boulkessi",
+                # "at Ain al-Asad"); several words are a venue ("at Suhrawardy Udyan"), and
+                # "at Eid prayers" an occasion.
+                return None
         elif not (locative(sent, i) or (i > 1 and words[i - 1].part == "of")):
             return None
         start, end = words[i].start, words[j].end
@@ -290,7 +298,8 @@ class PlaceFinder:
 
     def _acceptable(self, sent: Sentence, m: PlaceMention) -> bool:
         words = sent.words
-        if m.first == m.last and (words[m.first].part or "") in MONTH_ABBREVIATIONS:
+        if m.first == m.last and (words[m.first].part or "") in MONTH_ABBREVIATIONS \
+                and not (m.sentence == 0 and m.first == 0):  # "MAR | ..." heads a bulletin
             return False  # "30 Nov:" in a bulletin is a date, not the town of Nov
         if m.last + 1 < len(words) and words[m.last + 1].part in STREET_NOUNS:
             return False  # "Jerusalem Boulevard" in Jaffa
@@ -345,8 +354,8 @@ class PlaceFinder:
         near = [m.place for m in areas if m.place is not None]
         regions = {(p.cc, p.admin1 or p.name) for p in near if p.kind in ("admin1", "region")}
         named = {p.cc for p in near}
-        # The countries of the big towns each sentence names unambiguously (a dateline's
-        # city says where the reporter was).
+        # The countries of the big towns each sentence names unambiguously; a dateline's
+        # city is left out, since it says where the reporter was.
         anchors: dict[int, set[str]] = defaultdict(set)
         for m in towns:
             if len(m.countries) == 1 and max(p.pop for p in m.candidates) >= SMALL_TOWN \
@@ -355,7 +364,7 @@ class PlaceFinder:
         for m in towns:
             others = anchors[m.sentence] - m.countries
             kept = [p for p in m.candidates if not self._namesake(p, m, context, named)
-                    and not self._stray(p, m, others)]
+                    and not (p.cc not in named and self._stray(p, m, others))]
             if kept:
                 m.place = max(kept, key=lambda p: self._score(p, m, context)
                               + 20.0 * ((p.cc, p.admin1) in regions) + 5.0 * (p.cc in named))
