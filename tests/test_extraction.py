@@ -1049,6 +1049,13 @@ def test_an_attack_claimed_or_confirmed_is_no_second_attack(extractor: Extractor
     assert [(i.location.place, i.killed) for i in found] == [("Maru", 4)]
 
 
+def test_the_latest_attack_that_took_place_is_a_new_one(extractor: Extractor) -> None:
+    found = extract(extractor, "A drone attack hit a US base in eastern Syria on Monday, "
+                               "wounding two soldiers. The latest attack took place on Tuesday "
+                               "near Erbil, in northern Iraq, and caused no casualties.")
+    assert [(i.location.country_code, i.killed) for i in found] == [("SYR", None), ("IRQ", 0)]
+
+
 def test_where_the_attack_took_place_is_no_second_attack(extractor: Extractor) -> None:
     found = extract(extractor, "Gunmen killed two police officers near Kulachi, Pakistan, on "
                                "Friday. An official said the attack took place on the outskirts "
