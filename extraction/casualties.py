@@ -24,7 +24,6 @@ _LEADING_QUALIFIER = re.compile(rf"^{_QUALIFIER}")
 _SPLIT = re.compile(r"[\s-]+")
 _CLAUSE_BREAK = re.compile(r"[;,:()]|[.!?]\s|\s[-–—]\s")
 _WORD = re.compile(r"\w+")
-_TOLL = re.compile(r"\b(?:toll|total|bringing|brings|bring)\b")
 
 
 # A compiled casualty pattern: whether it opens with {NUM}, and the word beginnings one of which
@@ -105,6 +104,8 @@ class CasualtyReader:
         self.none_killed = compile_lower(none["killed"])
         self.none_injured = compile_lower(none["injured"])
         self.additional = compile_lower(config["additional"]) if config.get("additional") \
+            else None
+        self.total_given = compile_lower(config["total_given"]) if config.get("total_given") \
             else None
         self._number_head = re.compile(rf"{_DIGITS}|(?:{tens})[\s-](?:{units})|[a-z]+",
                                        re.IGNORECASE)
@@ -218,7 +219,6 @@ class CasualtyReader:
                 killed = 1
             if injured is None and self._search(self.injured_one, plain, words):
                 injured = 1
-        # "Two more died, bringing the toll to 12": the sentence gives the total itself.
         more = bool(killed and self.additional and self.additional.search(plain)
-                    and not _TOLL.search(plain))
+                    and not (self.total_given and self.total_given.search(plain)))
         return Casualties(killed, injured, more)
