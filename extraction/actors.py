@@ -15,6 +15,8 @@ from extraction.text import Sentence
 
 PLACEHOLDER = ""  # name of a state-forces mention whose country is not yet known
 ARTICLES = frozenset({"the", "a", "an", "its", "their", "his", "her", "our"})
+POSSESSIVES = frozenset({"'s ", "’s "})
+INDEFINITE = frozenset({"a", "an"})
 
 
 @dataclass
@@ -81,12 +83,36 @@ class ActorFinder:
             name = kn.actor_index.get(key)
             if name and (key not in kn.actor_proper
                          or any(w.text[:1].isupper() for w in words[i:j + 1])) \
-                    and not self._inside_longer_name(sent, i, j, key):
-                out.append(self._mention(i, j, name))
+                    and not self._inside_longer_name(sent, i, j, key) \
+                    and not self._starts_longer_name(sent, j, name):
+                # The table's names have no article, but "a suicide bomber" starts at "a".
+                article = i > 0 and words[i - 1].part in INDEFINITE and sent.linked[i - 1]
+                out.append(self._mention(i - article, j, name))
         for i, w in enumerate(words):
             name = kn.actor_exact.get(w.text)
             if name and not _casualty_shorthand(words, i):
                 out.append(self._mention(i, i, name))
+        return out + self._possessive_names(sent)
+
+    def _possessive_names(self, sent: Sentence) -> list[ActorMention]:
+        """Names with a possessive inside ("New People's Army", "People's Defence Force"),
+        whose words the possessive unlinks in the sentence."""
+        words, kn = sent.words, self.kn
+        out: list[ActorMention] = []
+        if not any(p in sent.text for p in POSSESSIVES):
+            return out
+        for i, w in enumerate(words):
+            limit = kn.possessive_first.get(w.part or "")
+            if not limit or not w.text[:1].isupper():
+                continue
+            key, j = w.part or "", i
+            while j - i + 1 < limit and j + 1 < len(words) and (
+                    sent.linked[j] or sent.text[words[j].end:words[j + 1].start] in POSSESSIVES):
+                j += 1
+                key = f"{key} {words[j].part}"
+                name = kn.actor_possessive.get(key)
+                if name:
+                    out.append(self._mention(i, j, name))
         return out
 
     def _inside_longer_name(self, sent: Sentence, i: int, j: int, key: str) -> bool:
@@ -95,10 +121,22 @@ class ActorFinder:
         demonym before it ("Colombian National Liberation Army") is fine."""
         if i == 0 or j == i or key not in self.kn.actor_proper or not sent.linked[i - 1]:
             return False
+        if i == 1 or not sent.linked[i - 2]:
+            return False  # "Suspected Islamic State ...": a clause's first word is capitalised
         prev = sent.words[i - 1]
         return prev.text[:1].isupper() and (prev.part or "") not in self.gaz.demonyms \
             and prev.part not in ARTICLES \
             and not self.gaz.names_country(prev.part or "")
+
+    def _starts_longer_name(self, sent: Sentence, j: int, name: str) -> bool:
+        """"Kenya National Commission on Human Rights", "Sudan Tribune", "Israel Katz": a
+        country's name run on into more capitalised words names something else. Titles are
+        capitalised throughout, so this holds for the body only."""
+        info = self.kn.actors.get(name)
+        if info is None or info.kind != "state" or name != self.gaz.country_name(info.country) \
+                or sent.index < 0 or j + 1 >= len(sent.words) or not sent.linked[j]:
+            return False
+        return sent.words[j + 1].text[:1].isupper()
 
     def country_at(self, sent: Sentence, i: int) -> tuple[str, int] | None:
         """(ISO3, last word) for a country name or demonym starting at word i."""
@@ -144,7 +182,9 @@ class ActorFinder:
                 continue
             iso3, j = hit
             k = j + 1
-            if k < len(words) and words[k].part in forms.proxy_links:
+            # "Iran-backed militias" is a proxy; "Beninese Armed Forces" the state itself.
+            if k < len(words) and words[k].part in forms.proxy_links \
+                    and self._noun_at(sent, k, forms.state_force_nouns) is None:
                 noun_end = self._noun_at(sent, k + 1, forms.proxy_nouns)
                 if noun_end is not None:
                     out.append(self._proxy_mention(iso3, i, noun_end))

@@ -24,6 +24,11 @@ ADMIN_SUFFIXES = frozenset({"oblast", "province", "governorate", "region", "stat
                             "county", "prefecture", "department", "district", "division",
                             "city", "municipality", "territory", "republic", "raion"})
 _PROXY_NAME = re.compile(r"^(?P<patron>.+)-backed (militias|groups|forces|fighters)$")
+_POSSESSIVE = re.compile(r"['’]s\b")
+_ARTICLE = re.compile(r"^(?:an?|the) (?=\S)", re.IGNORECASE)
+# ACLED writes actors as "ABBR: Full name" or "Full name (ABBR)", a few "Name - Other name".
+_TWO_NAMES = re.compile(r"^(?P<first>[^:]+?)(?::| [-–—]) +(?P<second>.+)$")
+_BRACKETED = re.compile(r"^(?P<name>[^()]+?) *\((?P<inner>[^()]+)\)$")
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,8 @@ class ActorForms:
     speaker_nouns: frozenset[str]
     state_institutions: frozenset[str]
     generic_actors: frozenset[str]
+    group_nouns: frozenset[str]
+    unknown_words: frozenset[str]
 
     @classmethod
     def from_config(cls, data: dict[str, Any]) -> ActorForms:
@@ -80,10 +87,17 @@ class Knowledge:
         self.macro: dict[str, Area] = {}
         self.actors: dict[str, ActorInfo] = {}
         self.actor_index: dict[str, str] = {}
-        self.actor_exact: dict[str, str] = {}  # ALL-CAPS alias as written -> canonical
+        self.actor_exact: dict[str, str] = {}  # abbreviation as written -> canonical
         self.actor_proper: set[str] = set()  # alias keys that must be capitalised in text
         self._lower_keys: set[str] = set()  # alias keys also written in lower case
         self.actor_first: dict[str, int] = {}
+        self.actor_possessive: dict[str, str] = {}  # keys of names with a possessive inside
+        self.possessive_first: dict[str, int] = {}
+        # (name as written, ISO3) -> the group it stands for there: ("Islamic State", "NGA")
+        self._local: dict[tuple[str, str], str] = {}
+        self._opponents: dict[str, str] = {}  # ISO3 -> ISO3 of the state it is at war with
+        self._forces_in: dict[str, str] = {}  # ISO3 -> ISO3 of the state whose forces hold it
+        self._ancestors: dict[str, frozenset[str]] = {}  # the tables do not change once loaded
         self._apply_regions(regions)
         self._load_actors(actor_rows)
         # canonical names by key, the first of each key: "united states" -> "United States"
@@ -168,17 +182,53 @@ class Knowledge:
                 name = gaz.country_name(row["state_of"])
                 if name is None:
                     continue
+                if row.get("opponent"):
+                    self._opponents[row["state_of"]] = row["opponent"]
+                for occupied in row.get("forces_in") or ():
+                    self._forces_in[occupied] = row["state_of"]
             else:
                 name = row["name"]
                 parents = tuple(row.get("parents") or ())
                 self.actors[name] = ActorInfo(name, row.get("country"), row["kind"], parents)
             for alias in [name, *row.get("aliases", [])]:
                 self._actor_alias(alias, name)
+        self._load_local([row for row in rows if "name" in row])
+
+    def _load_local(self, rows: list[dict[str, Any]]) -> None:
+        """`branch_in`: where a group is what its parent's name means ("Islamic State" in
+        Nigeria is ISWAP); `default_in`: where generic actors are it ("militants" in Mozambique
+        are ISCAP). A name two groups claim in one country stays as it is."""
+        claims: dict[tuple[str, str], set[str]] = {}
+        generic = [n for n in self.actors if name_key(n) in self.forms.generic_actors]
+        for row in rows:
+            name = row["name"]
+            movements = [p for p in self.ancestors(name)
+                         if getattr(self.actors.get(p), "kind", None) != "state"]
+            for iso3 in row.get("branch_in") or ():
+                for parent in movements:  # a state's name is never one of its proxies
+                    claims.setdefault((parent, iso3), set()).add(name)
+            for iso3 in row.get("default_in") or ():
+                for other in generic:
+                    claims.setdefault((other, iso3), set()).add(name)
+        for key, names in claims.items():
+            if len(names) == 1:
+                self._local[key] = names.pop()
 
     def _actor_alias(self, alias: str, canonical: str) -> None:
+        # "a gunman" is "gunman": names are matched without a leading article, which spares
+        # the matcher trying every "a" and "the" of a text as the start of a name.
+        alias = _ARTICLE.sub("", alias)
+        if _POSSESSIVE.search(alias):
+            # In text the possessive "'s" is no word: "New People's Army" reads "new people army".
+            words = name_key(_POSSESSIVE.sub("", alias))
+            self.actor_possessive.setdefault(words, canonical)
+            head = words.split(" ", 1)[0]
+            self.possessive_first[head] = max(self.possessive_first.get(head, 0),
+                                              words.count(" ") + 1)
         key = name_key(alias)
         bare = alias.replace(".", "").replace("-", "").replace(" ", "")
-        if bare.isupper() and len(bare) <= 5:
+        # Abbreviations match as written: "AA" is not "aa", "LeT" is not the word "Let".
+        if len(bare) <= 5 and (bare.isupper() or any(ch.isupper() for ch in bare[1:])):
             self.actor_exact[alias] = canonical
             return
         self.actor_index.setdefault(key, canonical)
@@ -234,21 +284,52 @@ class Knowledge:
         return Area("admin1", places[0].name, frozenset(), admin1) if admin1 else None
 
     def actor(self, name: str) -> str | None:
-        """The canonical actor for an alias ("Pentagon" -> "United States"), or None."""
+        """The canonical actor for an alias ("Pentagon" -> "United States"), or None.
+
+        Names written as ACLED writes them resolve through their parts: "M23: March 23
+        Movement", "Allied Democratic Forces (ADF)", "Protesters (teachers)", "Gran Grif Gang"."""
         text = name.strip()
-        if text in self.actor_exact:
-            return self.actor_exact[text]
-        key = name_key(text)
-        if key in self.actor_index:
-            return self.actor_index[key]
-        if text in self.actors:
-            return text
-        if key in self._canonical:
-            return self._canonical[key]
+        found = self._listed_actor(text)
+        if found is not None:
+            return found
         area = self.area(text)
         if area is not None and area.kind == "country":
             return area.name
-        return self._state_forces(key)
+        return self._state_forces(name_key(text)) or self._composite_actor(text)
+
+    def _listed_actor(self, text: str) -> str | None:
+        """An actor the tables name: an alias or a canonical name."""
+        if text in self.actor_exact:
+            return self.actor_exact[text]
+        key = name_key(text)
+        if _ARTICLE.sub("", key) in self.actor_index:
+            return self.actor_index[_ARTICLE.sub("", key)]
+        if text in self.actors:
+            return text
+        return self._canonical.get(key)
+
+    def _composite_actor(self, text: str) -> str | None:
+        """"ABBR: Full name" and "Name - Other name" (the full name first, abbreviations being
+        the more ambiguous), "Name (ABBR)" and "Name (qualifier)" (the name first; what the
+        brackets hold counts only when the tables list it, as it is often a place), and a
+        listed group's name with a trailing group noun ("Hamas Movement")."""
+        two = _TWO_NAMES.match(text)
+        if two is not None:
+            return self.actor(two["second"]) or self.actor(two["first"])
+        bracketed = _BRACKETED.match(text)
+        if bracketed is not None:
+            return self.actor(bracketed["name"]) or self._listed_group(bracketed["inner"])
+        head, _, last = text.rpartition(" ")
+        if head and name_key(last) in self.forms.group_nouns:
+            return self._listed_group(head)
+        return None
+
+    def _listed_group(self, text: str) -> str | None:
+        """A listed actor that is not a country's name: in "Arab Ethnic Militia (Chad)" or
+        "Haiti Gang" the country says where a group is, not who it is."""
+        if self.gazetteer.names_country(name_key(text)):
+            return None
+        return self._listed_actor(text)
 
     def _state_forces(self, key: str) -> str | None:
         """The state behind a forces name: "Malian Armed Forces", "Police Forces of Kenya",
@@ -274,8 +355,24 @@ class Knowledge:
             return None
         return None
 
-    def ancestors(self, name: str) -> set[str]:
+    def local_actor(self, name: str, iso3: str | None) -> str:
+        """The group a parent's or a generic name stands for in a country ("Islamic State" in
+        Mozambique is ISCAP), else the name itself."""
+        return self._local.get((name, iso3), name) if iso3 else name
+
+    def forces_of(self, iso3: str) -> str:
+        """Whose forces "troops" or "police" with no country are in a country: its own, or
+        those of the state that holds it (Israel's in Palestine)."""
+        return self._forces_in.get(iso3, iso3)
+
+    def opponent(self, iso3: str | None) -> str | None:
+        """The state at war with a country ("Russia" for Ukraine), if the table says so."""
+        return self.gazetteer.country_name(self._opponents.get(iso3 or ""))
+
+    def ancestors(self, name: str) -> frozenset[str]:
         """Parents, grandparents...: what an actor is affiliated with or part of."""
+        if name in self._ancestors:
+            return self._ancestors[name]
         seen: set[str] = set()
         todo = list(self._parents(name))
         while todo:
@@ -283,7 +380,8 @@ class Knowledge:
             if parent not in seen:
                 seen.add(parent)
                 todo.extend(self._parents(parent))
-        return seen
+        self._ancestors[name] = frozenset(seen)
+        return self._ancestors[name]
 
     def _parents(self, name: str) -> tuple[str, ...]:
         info = self.actors.get(name)
