@@ -67,10 +67,12 @@ class CasualtyReader:
         word_alt = "|".join(re.escape(w) for w in vocab)
         tens = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
         units = "one|two|three|four|five|six|seven|eight|nine"
-        single = (rf"(?:{_DIGITS}|(?:{tens})[\s-](?:{units})|(?:{units}|a|one)\s+hundred|"
+        # "4x" is a bulletin's "four" ("4x SNA KIA").
+        single = (rf"(?:(?:{_DIGITS})x?|(?:{tens})[\s-](?:{units})|(?:{units}|a|one)\s+hundred|"
                   rf"(?:{word_alt}))")
-        number = (rf"(?:between\s+{single}\s+and\s+{single}|{single}\s*(?:-|–|to|or)\s*{single}|"
-                  rf"{single})")
+        # A range: "10-12", "10 - 12", "five to six"; not a dateline's "March 9 - A bomb".
+        number = (rf"(?:between\s+{single}\s+and\s+{single}|(?:{_DIGITS})\s*[-–]\s*(?:{_DIGITS})|"
+                  rf"{single}(?:[-–]|\s+(?:to|or)\s+){single}|{single})")
         num = rf"(?<![\w$€£])(?<!\bno )(?<!\bnot )(?P<num>{_QUALIFIER}{number})\b"
         gap = config["victim_gap"]
         subs = {"{NUM}": num, "{GAP}": gap, "{AUX}": config["aux"],
@@ -87,6 +89,8 @@ class CasualtyReader:
         second = num.replace("?P<num>", "?P<num2>")
         self.killed_sum = [build(p.replace("{NUM2}", second))
                            for p in config.get("killed_sum") or ()]
+        self.injured_sum = [build(p.replace("{NUM2}", second))
+                            for p in config.get("injured_sum") or ()]
         self.killed_plus_one = [build(p) for p in config.get("killed_plus_one") or ()]
         self.injured = [build(p) for p in config["injured"]]
         self.killed_one = build(config["killed_one"])
@@ -173,10 +177,10 @@ class CasualtyReader:
         """Whether `rule` matches `text` outside its running totals."""
         return any(not words.in_total(m.start()) for m in self._finditer(rule, text, words))
 
-    def _sum(self, text: str, words: _Words) -> int:
+    def _sum(self, rules: list[_Rule], text: str, words: _Words) -> int:
         """The largest "N of one side and M of the other were killed" total."""
         best = 0
-        for rule in self.killed_sum:
+        for rule in rules:
             for m in self._finditer(rule, text, words):
                 if words.in_total(m.start("num")):
                     continue
@@ -201,12 +205,14 @@ class CasualtyReader:
                 killed = max(killed or 0, others + 1)
         if killed is not None and self.killed_sum:
             assert words is not None
-            killed = max(killed, self._sum(plain, words))
+            killed = max(killed, self._sum(self.killed_sum, plain, words))
         injured = None
         if self.injured_gate.search(plain):
             if words is None:
                 words = _Words(plain, self._number_starts, self._totals(plain))
             injured = self._max(self.injured, plain, words)
+            if injured is not None and self.injured_sum:
+                injured = max(injured, self._sum(self.injured_sum, plain, words))
         if self.none_both.search(plain):
             killed = 0 if killed is None else killed
             injured = 0 if injured is None else injured

@@ -60,12 +60,19 @@ class Reading:
         """The most specific place the sentence names, preferring ones after "in"/"near"."""
         if self.at is not None:
             return self.at
-        resolved = [m for m in self.places if m.place is not None]
-        if not resolved:
-            return None
-        # A dateline ("BANGKOK, March 29 -") says where the reporter was, the last resort.
-        return max(resolved, key=lambda m: (not dateline(m), m.locative,
-                                            m.place.rank if m.place else 0, -m.first))
+        resolved = [m for m in self.places if m.place is not None and not m.aside]
+        if len(resolved) < 2:
+            return resolved[0] if resolved else None
+        # A dateline ("BANGKOK, March 29 -") says where the reporter was, the last resort; a
+        # bulletin item's heading ("SITTWE: ...") gives way to a town its sentence names, and
+        # a town named for its district ("in Beni territory") to a village.
+        village = any(m.settlement for m in resolved)
+        town = any(m.place.kind == "place" and not m.heading for m in resolved if m.place)
+        return max(resolved, key=lambda m: (not dateline(m),
+                                            m.locative or (m.heading and not town),
+                                            m.place.rank if m.place else 0, not m.heading,
+                                            not m.owns, not (village and m.unit),
+                                            not m.reference, not m.vague, -m.first))
 
     @property
     def event_date(self) -> date | None:
@@ -141,6 +148,16 @@ def _towns(r: Reading) -> list[PlaceMention]:
     return run
 
 
+def _town_owner(groups: list[Group], r: Reading) -> Group | None:
+    """The incident in the town an untriggered sentence names ("The toll in Gazipur rose to
+    nine" after a second incident elsewhere), when one is there."""
+    place = r.place
+    if place is None or place.place is None or place.place.kind != "place":
+        return None
+    return next((g for g in reversed(groups) if g.place is not None and g.place.place is not None
+                 and g.place.place.id == place.place.id), None)
+
+
 def _same_country(a: PlaceMention, b: PlaceMention) -> bool:
     return a.place is not None and b.place is not None and a.place.cc == b.place.cc \
         and a.place.id != b.place.id
@@ -176,8 +193,9 @@ class Grouper:
                     groups.append(Group())
                     self._add(groups[-1], other)
             elif current is not None and r.sent.index == current.last_index + 1:
-                self._lend(current, r)
-                current.nearby.append(r)
+                owner = _town_owner(groups, r) or current
+                self._lend(owner, r)
+                owner.nearby.append(r)
             elif current is not None and len(groups) == 1 and current.killed is None \
                     and r.trigger is None and not r.vetoed and r.casualties.killed is not None:
                 # A lone incident's toll may come a few sentences later ("Officials later
@@ -209,7 +227,7 @@ class Grouper:
         if place is not None and place.place is not None and there is not None \
                 and there.place is not None and place.place.kind == "place" \
                 and there.place.kind == "place" and place.place.id != there.place.id \
-                and not (toll and self.taxonomy.event_type(g.sub_event_type) == "Disaster"):
+                and not (toll and g.sub_event_type in self.taxonomy.tolls_across_towns):
             return False  # (a quake's or a flood's toll may count several towns)
         if r.attacker and g.attacker and r.attacker != g.attacker:
             return False
@@ -262,6 +280,8 @@ class Grouper:
         if c.injured is not None and (g.injured is None or c.injured > g.injured):
             g.injured, useful = c.injured, True
         place = r.place
+        if place is not None and place.heading and r.trigger is None:
+            place = None  # "MARIB: No significant activity." heads the bulletin's next item
         if place is not None and place.place is not None:
             closer = g.place is not None and g.place.place is not None \
                 and place.place.cc == g.country and place.place.rank > g.place.place.rank

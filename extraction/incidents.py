@@ -22,13 +22,15 @@ from extraction.knowledge import Knowledge
 from extraction.model import Actor, Incident, Location
 from extraction.names import name_key
 from extraction.places import PlaceFinder, context_countries, locative, within
-from extraction.roles import Party, RoleConventions
+from extraction.roles import Party, RoleConventions, Scene
 from extraction.taxonomy import GENERIC, Taxonomy, Trigger
 from extraction.text import Sentence
 
 AGENT_WORDS = frozenset({"by"})
+# "backed by X", "identified by X as": X is not who acted.
 SPONSOR_WORDS = frozenset({"backed", "supported", "sponsored", "funded", "armed", "trained",
-                           "aided", "helped", "assisted", "joined", "accompanied", "led"})
+                           "aided", "helped", "assisted", "joined", "accompanied", "led",
+                           "identified", "described", "named", "reported", "quoted", "cited"})
 SOURCE_NOUNS = frozenset({"attack", "fire", "attacks", "shelling", "assault", "gunfire"})
 VICTIM_KINDS = frozenset({"civilians", "protesters"})
 NEAR_WORDS = 12  # an actor further than this from the trigger is not a party to it
@@ -175,9 +177,10 @@ class IncidentReader:
             head = self._read(title_sent, title_found, finder, published)
         every = [*([head] if head else []), *readings]
         context = context_countries([m for r in every for m in r.places],
-                                    [cc for r in every for cc in self._actor_countries(r)])
+                                    [cc for r in every for cc in self._actor_countries(r)],
+                                    finder.peoples)
+        finder.resolve_article([r.places for r in every], context)
         for r in every:
-            finder.resolve(r.places, context)
             self._settle_type(r)
         groups = self.grouper.group(readings)
         if not groups and head is not None and head.trigger is not None:
@@ -186,7 +189,8 @@ class IncidentReader:
             self._borrow_place(g, head, readings)
         groups.sort(key=lambda g: g.readings[0].sent.index)  # the lead story first
         _inherit_days(groups)
-        incidents = [self._incident(g, context, published) for g in groups]
+        named = self._most_specific([a for r in every for a in r.actors if a.name != PLACEHOLDER])
+        incidents = [self._incident(g, context, published, finder, named) for g in groups]
         return [i for i in incidents if i.location.country_code is not None]
 
     # -- one sentence -----------------------------------------------------------------------
@@ -198,9 +202,10 @@ class IncidentReader:
         trigger = None
         kinds: set[str] = set()
         vetoed = tax.sentence_vetoed(sent.low, sent.starts)
-        if not vetoed:
-            for t in tax.triggers(masked, sent.starts):
-                if tax.blocked(masked, t) is None:
+        found = [] if vetoed else tax.triggers(masked, sent.starts)
+        if found and tax.sentence_frame(masked) is None:  # (history, a trend: none of them)
+            for t in found:
+                if tax.clause_frame(masked, t) is None:
                     trigger = t if trigger is None else tax.better(trigger, t)
                     kinds.add(t.sub_event_type)
         return _Found(trigger, masked, frozenset(kinds), vetoed)
@@ -254,9 +259,16 @@ class IncidentReader:
         nxt = actor.last + 1
         words = sent.words
         if nxt < len(words) and words[nxt].part in self.knowledge.forms.speaker_nouns:
-            # "the army said it had retaken...", "the Guards said they fired": a claim.
-            return not (nxt + 1 < len(words) and words[nxt].part in CLAIM_VERBS
-                        and words[nxt + 1].part in CLAIM_SUBJECTS)
+            # "the army said it had retaken...", "the Guards said they fired", "the SPLA-IO
+            # said on Tuesday its fighters had captured": a claim.
+            return not (words[nxt].part in CLAIM_VERBS and any(
+                w.part in CLAIM_SUBJECTS for w in words[nxt + 1:nxt + 5]))
+        if nxt + 1 < len(words) and (words[nxt].part == "and" or "&" in sent.text[
+                words[actor.last].end:words[nxt].start]):
+            # "PDF & rescue sources", "military and local sources": one of several sources.
+            start = nxt + (words[nxt].part == "and")
+            if any(w.part in self.knowledge.forms.speaker_nouns for w in words[start:start + 2]):
+                return True
         back = [w.part for w in words[max(0, actor.first - 2):actor.first]]
         return "according" in back
 
@@ -290,10 +302,11 @@ class IncidentReader:
         near = [a for a in r.actors if abs((a.first if a.first >= at else a.last) - at)
                 <= NEAR_WORDS]
         agents = [a for a in near if self._agent(words, a.first)]
-        # "An Israeli air strike", "two Russian missiles": a count before the actor is the
-        # weapon's when the actor names whose it is.
-        hit = [a for a in near if a.kind in VICTIM_KINDS
-               or (_counted(r.sent, a.first) and a.last + 1 != at)]
+        # "two Russian missiles hit": a count before the actor is the weapon's when the actor
+        # names whose the weapon the trigger opens with is; "2 FACA killed" counts people.
+        weapons = self.knowledge.forms.state_force_nouns
+        hit = [a for a in near if a.kind in VICTIM_KINDS or (_counted(r.sent, a.first) and not (
+            a.last + 1 == at and at < len(words) and words[at].part in weapons))]
         if agents:
             first = agents[0]
             rest = [a for a in near if a is not first and a.name != first.name]
@@ -341,7 +354,8 @@ class IncidentReader:
             return
         area = g.place.place if g.place is not None else None
         first = g.readings[0].sent.index
-        earlier = [r.place for r in reversed(readings) if r.sent.index < first]
+        earlier = [r.place for r in reversed(readings) if r.sent.index < first] if first >= 0 \
+            else [r.place for r in readings]  # a title's incident: the town the story names
         for m in [head.place if head is not None else None, *earlier]:
             town = m.place if m is not None else None
             if m is not None and town is not None and town.kind == "place" \
@@ -351,17 +365,25 @@ class IncidentReader:
 
     # -- incidents --------------------------------------------------------------------------
 
-    def _incident(self, g: Group, context: Counter[str], published: date | None) -> Incident:
-        location = self._location(g, context)
-        actors = self._actors(g, location)
+    def _incident(self, g: Group, context: Counter[str], published: date | None,
+                  finder: PlaceFinder, named: tuple[Party, ...]) -> Incident:
+        location = self._location(g, context, finder)
+        actors = self._actors(g, location, named)
         evidence = [r.sent.text for r in g.readings]
         specific = g.trigger is not None and g.trigger.strength >= 3
         confidence = 0.5 + 0.2 * specific + 0.15 * (location.precision != "country") \
             + 0.1 * bool(actors) + 0.05 * (g.killed is not None or g.injured is not None)
         day = g.day or g.reported or published
+        sub = g.sub_event_type
+        cc = location.country_code
+        acting = {a.country for a in actors if a.role == "actor1"}
+        state = self.knowledge.gazetteer.country_name(cc) if cc else None
+        if state and acting and cc not in acting and None not in acting and any(
+                a.role == "actor2" and a.name == state for a in actors):
+            sub = self.taxonomy.foreign_forces.get(sub, sub)  # against the country's own state
         return Incident(
-            event_type=self.taxonomy.event_type(g.sub_event_type),
-            sub_event_type=g.sub_event_type,
+            event_type=self.taxonomy.event_type(sub),
+            sub_event_type=sub,
             actors=actors,
             location=location,
             killed=g.killed,
@@ -372,22 +394,32 @@ class IncidentReader:
             confidence=round(min(confidence, 1.0), 2),
         )
 
-    def _location(self, g: Group, context: Counter[str]) -> Location:
+    def _location(self, g: Group, context: Counter[str], finder: PlaceFinder) -> Location:
         gaz = self.knowledge.gazetteer
         if g.place is not None and g.place.place is not None:
             return gaz.location(g.place.place)
         if context:
+            # The article's country, in the region of it the article is about, if it names one.
             iso3 = context.most_common(1)[0][0]
-            country = gaz.country(iso3)
+            country = finder.region_at(iso3, g.readings[0].sent.index) or gaz.country(iso3)
             if country is not None:
                 return gaz.location(country)
         return Location()
 
-    def _actors(self, g: Group, location: Location) -> list[Actor]:
-        """actor1 and actor2: the first each sentence proposes, settled by the conventions."""
+    def _most_specific(self, named: list[ActorMention]) -> tuple[Party, ...]:
+        """The named actors less those another one belongs to: "JNIM, affiliated to
+        al-Qaeda" names one group."""
+        parties = {a.name: Party(a.name, a.country, a.kind) for a in named}
+        parents = {p for name in parties for p in self.knowledge.ancestors(name)}
+        return tuple(p for name, p in parties.items() if name not in parents)
+
+    def _actors(self, g: Group, location: Location, named: tuple[Party, ...]) -> list[Actor]:
+        """actor1 and actor2: the first each sentence proposes, settled by the conventions;
+        `named`: the actors the whole text names."""
         cc = location.country_code
-        state_name = self.knowledge.gazetteer.country_name(cc) if cc else None
-        state = Party(state_name, cc, "state") if state_name else None
+        forces = self.knowledge.forces_of(cc) if cc else None
+        state_name = self.knowledge.gazetteer.country_name(forces)
+        state = Party(state_name, forces, "state") if state_name else None
 
         def party(a: ActorMention) -> Party | None:
             if a.name == PLACEHOLDER:
@@ -404,5 +436,18 @@ class IncidentReader:
                     break
         mentioned = [p for r in [*g.readings, *g.nearby] for p in map(party, r.actors)
                      if p is not None]
-        settled = self.roles.settle(g.sub_event_type, proposed[0], proposed[1], mentioned, state)
-        return [Actor(p.name, role, p.country) for p, role in settled]  # type: ignore[arg-type]
+        enemy = self.knowledge.opponent(cc)
+        # An attacker the writer calls unknown stands for no group named elsewhere in the text.
+        unknown = any(r.sent.words[a.first].part in self.knowledge.forms.unknown_words
+                      for r in g.readings for a in r.parties[0])
+        scene = Scene(state, Party(enemy, self.knowledge.actors[enemy].country, "state")
+                      if enemy else None, () if unknown else named)
+        settled = self.roles.settle(g.sub_event_type, proposed[0], proposed[1], mentioned, scene)
+        actors: list[Actor] = []
+        for p, side in settled:
+            local = p.name if unknown and p.name in self.roles.generic \
+                else self.knowledge.local_actor(p.name, cc)
+            country = p.country if local == p.name else self.knowledge.actors[local].country
+            if all(a.name != local for a in actors):
+                actors.append(Actor(local, side, country))  # type: ignore[arg-type]
+        return actors

@@ -23,10 +23,14 @@ def lower(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
+def lower_flags(pattern: str) -> int:
+    """The flags a rule for lower-cased text needs: IGNORECASE only if it names capitals."""
+    return re.IGNORECASE if _UPPER_LITERAL.search(pattern.replace("\\\\", "")) else 0
+
+
 def compile_lower(pattern: str) -> re.Pattern[str]:
     """Compile a rule for lower-cased text; one naming capitals still matches either case."""
-    flags = re.IGNORECASE if _UPPER_LITERAL.search(pattern.replace("\\\\", "")) else 0
-    return re.compile(pattern, flags)
+    return re.compile(pattern, lower_flags(pattern))
 
 
 # -- word-start gates -------------------------------------------------------------------------
@@ -161,10 +165,10 @@ def _literal(state: _State, ch: str) -> _State:
 # out by searching the few branches left one at a time than by running it whole.
 
 
-def alternatives(pattern: str) -> list[str]:
-    """The top-level branches of `pattern` ("a|(?:b|c)" -> ["a", "(?:b|c)"])."""
-    out: list[str] = []
-    depth, in_class, start, i = 0, False, 0, 0
+def _structure(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """(index, character, group depth before it) of each character of `pattern` outside
+    escapes and character classes."""
+    depth, in_class, i = 0, False, 0
     while i < len(pattern):
         ch = pattern[i]
         if ch == "\\":
@@ -178,15 +182,38 @@ def alternatives(pattern: str) -> list[str]:
                 i += 1
             if pattern.startswith("]", i + 1):
                 i += 1  # a "]" first in a class is a literal
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            out.append(pattern[start:i])
-            start = i + 1
+        else:
+            yield i, ch, depth
+            depth += (ch == "(") - (ch == ")")
         i += 1
-    out.append(pattern[start:])
+
+
+def alternatives(pattern: str) -> list[str]:
+    """The top-level branches of `pattern` ("a|(?:b|c)" -> ["a", "(?:b|c)"])."""
+    cuts = [i for i, ch, depth in _structure(pattern) if ch == "|" and depth == 0]
+    return [pattern[start + 1:end] for start, end in zip([-1, *cuts], [*cuts, len(pattern)],
+                                                         strict=True)]
+
+
+def _closes_at_end(pattern: str) -> bool:
+    """True when the group opening at index 2 ("\\b(?:...)\\b") closes just before the
+    pattern's final "\\b"."""
+    return next((i for i, ch, depth in _structure(pattern) if ch == ")" and depth == 1),
+                -1) == len(pattern) - 3
+
+
+def branches(pattern: str) -> list[str]:
+    """`alternatives`, with a branch that is one word-bounded group of alternatives
+    ("\\b(?:a|b)\\b") spread into one branch each ("\\b(?:a)\\b", "\\b(?:b)\\b"): the same
+    matches, each with its own word beginnings."""
+    out: list[str] = []
+    for b in alternatives(pattern):
+        if b.startswith("\\b(?:") and b.endswith(")\\b") and _closes_at_end(b):
+            inner = alternatives(b[5:-3])
+            if len(inner) > 1:
+                out.extend(f"\\b(?:{alt})\\b" for alt in inner)
+                continue
+        out.append(b)
     return out
 
 
@@ -194,17 +221,24 @@ class BranchGate:
     """Tells when the alternation of `patterns` cannot match a text, from its branches."""
 
     def __init__(self, patterns: list[str], flags: int) -> None:
-        branches = [b for p in patterns for b in alternatives(p)]
+        branches_ = [b for p in patterns for b in branches(p)]
         try:
-            compiled = [re.compile(b, flags) for b in branches]
+            compiled = [re.compile(b, flags) for b in branches_]
         except re.error:  # a branch does not stand alone: the patterns are kept whole
             compiled = [re.compile(p, flags) for p in patterns]
         gates = [gate(c) for c in compiled]
         self._always = [c for needed, c in zip(gates, compiled, strict=True) if needed is None]
-        self._gated = [c for needed, c in zip(gates, compiled, strict=True) if needed is not None]
-        # word beginning -> the gated branches it lets through
+        # Branches needing the same word beginnings ("the match", "the game") are searched as
+        # one alternation: a common word lets one search through, not dozens.
+        grouped: dict[frozenset[str], list[str]] = {}
+        for needed, c in zip(gates, compiled, strict=True):
+            if needed is not None:
+                grouped.setdefault(needed, []).append(c.pattern)
+        self._gated = [re.compile("|".join(f"(?:{b})" for b in group), flags)
+                       for group in grouped.values()]
+        # word beginning -> the gated groups it lets through
         self._by_start: dict[str, list[int]] = {}
-        for i, needed in enumerate(g for g in gates if g is not None):
+        for i, needed in enumerate(grouped):
             for prefix in needed:
                 self._by_start.setdefault(prefix, []).append(i)
         self._prefixes = frozenset(self._by_start)

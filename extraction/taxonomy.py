@@ -19,6 +19,7 @@ from extraction.patterns import (
     compile_lower,
     gate,
     lower,
+    lower_flags,
     matches_at,
     word_positions,
     word_starts,
@@ -61,13 +62,6 @@ def _compile(patterns: list[str]) -> re.Pattern[str] | None:
     return compile_lower("|".join(f"(?:{p})" for p in patterns))
 
 
-def _may_match(needed: frozenset[str] | None, text: str, starts: frozenset[str] | None) -> bool:
-    """False when no word of `text` begins as a rule needs (masking only removes words, so the
-    beginnings of the unmasked sentence may stand in for the masked one's)."""
-    return needed is None or not needed.isdisjoint(word_starts(text) if starts is None
-                                                   else starts)
-
-
 class Taxonomy:
     """Trigger, trap and modality rules plus the ACLED type table."""
 
@@ -93,6 +87,8 @@ class Taxonomy:
         self._kin = {event: i for i, events in enumerate(config.get("kin") or ())
                      for event in events}
         self.graded = frozenset(config.get("graded") or ())
+        self.foreign_forces: dict[str, str] = dict(config.get("foreign_forces") or {})
+        self.tolls_across_towns = frozenset(config.get("tolls_across_towns") or ())
         item = config.get("new_item")
         self._new_item = re.compile(item) if item else None
         self._rules = []
@@ -106,15 +102,17 @@ class Taxonomy:
         self._rules.sort(key=lambda r: (-r.strength, self.rank.get(r.sub_event_type, 99)))
         self._rule_starts = frozenset(p for r in self._rules for p in r.starts or ())
         self._mask = _compile([t["pattern"] for t in traps if t["kind"] == "mask"])
-        self._veto_sentence = _compile([t["pattern"] for t in traps
-                                        if t["kind"] == "veto_sentence"])
+        # Only the branches whose first word the sentence has are searched (a sentence veto
+        # is any branch matching).
+        vetoes = [t["pattern"] for t in traps if t["kind"] == "veto_sentence"]
+        self._veto_sentence = BranchGate(vetoes, lower_flags("|".join(vetoes))) \
+            if vetoes else None
         self._veto_article = _compile([t["pattern"] for t in traps if t["kind"] == "veto_article"])
         self._veto_lead = _compile([t["pattern"] for t in traps if t["kind"] == "veto_lead"])
         self._type_vetoes = [(frozenset(t["sub_event_types"]), compile_lower(t["pattern"]))
                              for t in traps if t["kind"] == "veto_type"]
         self._mask_gate = BranchGate([t["pattern"] for t in traps if t["kind"] == "mask"],
                                      self._mask.flags) if self._mask else None
-        self._veto_starts = gate(self._veto_sentence) if self._veto_sentence else None
         # (kind, scope, what the trigger must not be) -> the rows' patterns in one
         self._modal: dict[tuple[str, str, str | None], re.Pattern[str]] = {}
         for row in modality:
@@ -142,8 +140,8 @@ class Taxonomy:
 
     def sentence_vetoed(self, text: str, starts: frozenset[str] | None = None) -> bool:
         low = lower(text)
-        return bool(self._veto_sentence and _may_match(self._veto_starts, low, starts)
-                    and self._veto_sentence.search(low))
+        return self._veto_sentence is not None and self._veto_sentence.may_match(
+            low, word_starts(low) if starts is None else starts)
 
     def article_vetoed(self, text: str) -> bool:
         return bool(self._veto_article and self._veto_article.search(lower(text)))
@@ -183,19 +181,29 @@ class Taxonomy:
         found.sort(key=lambda t: t.start)
         return found
 
-    def blocked(self, masked: str, trig: Trigger) -> str | None:
-        """Why a trigger does not report an event (hypothetical, denial, ...), or None."""
+    def clause_frame(self, masked: str, trig: Trigger) -> str | None:
+        """The frame the words around a trigger set ("threatened to", "denied"), or None."""
         window = masked[max(0, trig.start - 160):trig.start]
-        cut = max(window.rfind(c) for c in ",;:(—–")
-        clause = window[cut + 1:] if cut >= 0 else window
+        cut = max(window.rfind(c) for c in ",;(—–")
+        colon = window.rfind(":")
+        while colon > cut and window[colon + 1:colon + 2].isdigit():  # "08:30" is a time
+            colon = window.rfind(":", 0, colon)
+        cut = max(cut, colon)
+        clause = (window[cut + 1:] if cut >= 0 else window).replace('"', "")
         after = masked[trig.end:trig.end + 120]
         for (kind, scope, unless), pattern in self._modal.items():
-            if unless and self._modal_unless[unless].fullmatch(trig.text):
+            if scope == "sentence" or (
+                    unless and self._modal_unless[unless].fullmatch(trig.text)):
                 continue
-            text = {"before": clause, "after": after, "sentence": masked}[scope]
-            if pattern.search(text):
+            if pattern.search(clause if scope == "before" else after):
                 return kind
         return None
+
+    def sentence_frame(self, masked: str) -> str | None:
+        """The frame a whole sentence sets (history, a trend, a summary), or None: every
+        trigger in it is blocked."""
+        return next((kind for (kind, scope, _), pattern in self._modal.items()
+                     if scope == "sentence" and pattern.search(masked)), None)
 
     # -- types ----------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from extraction.patterns import lower, word_starts
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’](?!s\b)[^\W_]+)*|\S")
 _SEPARATORS = frozenset("-‐‑.'’")
+_DASHES = frozenset("-‐‑")
 _TERMINAL = re.compile(r"[.!?:;\"”’)\]…]$")
 _BOUNDARY = re.compile(r"[.!?]+[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 _LAST_WORD = re.compile(r"(\S+)$")
@@ -90,8 +91,10 @@ class Sentence:
                 start, end = m.span()
                 add_word(Token(start, end, tok_text, part))
                 bridge = True
-            elif part is None:
-                bridge = False
+            elif part is None or (tok_text in _DASHES and (
+                    text[m.start() - 1:m.start()].isspace()
+                    or text[m.end():m.end() + 1].isspace())):
+                bridge = False  # "SOUTH SUDAN - Unity State": a spaced dash ends a name
         add_link(False)
         return sent
 

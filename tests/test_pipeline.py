@@ -33,7 +33,7 @@ def rss(*items: tuple[str, str, str, int]) -> bytes:
 STRIKE = (
     "s1",
     "Air strike hits depot in eastern Syria",
-    "An air strike destroyed an ammunition depot near Deir ez-Zor in eastern Syria on Monday, "
+    "An air strike destroyed an ammunition depot near Deir ez-Zor in eastern Syria, "
     "killing five fighters of an Iran-backed militia, a war monitor said.",
     10,
 )
