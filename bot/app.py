@@ -10,6 +10,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 import httpx
 from redis.exceptions import RedisError
@@ -28,6 +29,7 @@ from bot.transports import Transport
 from extraction import Extractor
 
 logger = logging.getLogger(__name__)
+STOP_GRACE_SECONDS = 5.0  # beyond the fetch timeout, for a poll under way to finish on stop
 
 
 @dataclass
@@ -141,8 +143,9 @@ async def serve(
                 serve_health(app, settings.metrics_host, settings.metrics_port)
             )
         tasks = []
+        polls: set[asyncio.Task[Any]] = set()  # scheduled polls under way
         if schedules:
-            scheduler = build_scheduler(sources, partial(_poll, runtime))
+            scheduler = build_scheduler(sources, partial(_poll, runtime, polls))
             scheduler.start(paused=True)
             stack.callback(scheduler.shutdown, wait=False)
             leadership = Leadership(
@@ -162,11 +165,21 @@ async def serve(
         )
         await stop.wait()
         logger.info("stopping")
+        if schedules:
+            scheduler.pause()
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=10)
+        # A poll under way finishes (its items stored, its lock released) before Redis closes;
+        # one still running after the grace period is cancelled and its items polled again.
+        if polls:
+            await asyncio.wait(polls, timeout=settings.fetch_timeout + STOP_GRACE_SECONDS)
 
 
-async def _poll(runtime: Runtime, source: Source) -> None:
+async def _poll(runtime: Runtime, running: set[asyncio.Task[Any]], source: Source) -> None:
     """One scheduled poll; Redis trouble is logged and the next run picks up where this one was."""
+    task = asyncio.current_task()
+    if task is not None:
+        running.add(task)
+        task.add_done_callback(running.discard)
     try:
         outcome = await runtime.poller.poll_once(source)
     except RedisError as exc:

@@ -75,3 +75,20 @@ async def test_an_instance_without_the_lease_does_not_poll(
     stop.set()
     await asyncio.wait_for(instance, timeout=15)
     assert feed_server.feeds["/a"].requests >= 1
+
+
+async def test_a_poll_under_way_when_sitrep_stops_finishes_first(
+    settings: Settings, redis_client: redis.Redis, key_prefix: str, feed_server: FeedServer
+) -> None:
+    feed_server.feeds["/slow"] = Feed(rss(STRIKE), delay=1.5)
+    stop = asyncio.Event()
+    instance = asyncio.create_task(
+        serve(settings, [Source("Slow", feed_server.url("/slow"), 60)], stop=stop)
+    )
+    for _ in range(100):
+        if feed_server.feeds["/slow"].requests:
+            break
+        await asyncio.sleep(0.05)
+    stop.set()  # the feed has not answered yet
+    await asyncio.wait_for(instance, timeout=15)
+    assert await Store(redis_client, key_prefix).recent_incident_ids()
