@@ -141,6 +141,8 @@ COMPOUND_HEADS = frozenset({"backed", "led", "based", "brokered", "facilitated",
                             "controlled", "held", "linked", "allied", "aligned", "born",
                             "bound", "flagged", "registered", "style", "era", "type"})
 ROUTE_NOUNS = frozenset({"road", "highway", "route", "axis"})
+# "Brent crude", "Urals blend": a grade of oil named after a place.
+OIL_GRADES = frozenset({"crude", "blend"})
 WATERWAYS = frozenset({"river", "rivers", "stream", "streams", "creek", "creeks"})
 PLURAL_WATERWAYS = frozenset({"rivers", "streams", "creeks"})
 # "fled to X", "were airlifted to X", "displaced towards X": X is where people went.
@@ -375,7 +377,7 @@ class PlaceFinder:
     def _not_a_place(sent: Sentence, m: PlaceMention) -> bool:
         """A name that stands for something else here: a language ("Translated from
         Somali"), a currency ("US$"), a sponsor ("China-brokered talks"), a river ("the Juba
-        and Shabelle rivers")."""
+        and Shabelle rivers"), a grade of oil ("Brent crude")."""
         words, text = sent.words, sent.text
         if m.first > 1 and words[m.first - 1].part == "from" \
                 and words[m.first - 2].part in TRANSLATION_WORDS:
@@ -388,7 +390,7 @@ class PlaceFinder:
             return False
         if after in "-‐‑" and after and nxt.start == m.end + 1 and nxt.part in COMPOUND_HEADS:
             return True
-        if nxt.part in WATERWAYS:
+        if nxt.part in WATERWAYS or nxt.part in OIL_GRADES:
             return True
         if m.first > 0 and words[m.first - 1].part == "the" and (
                 nxt.part in ROUTE_NOUNS or (nxt.text[:1].isdigit() and m.last + 2 < len(words)

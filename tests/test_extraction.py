@@ -1568,3 +1568,55 @@ def test_a_country_across_the_border_is_a_place_not_a_party(extractor: Extractor
                               "the border crossing with Iraq.")
     assert incident.location.country_code == "SYR"
     assert "Iraq" not in {a.name for a in incident.actors}
+
+
+@pytest.mark.parametrize("text", [
+    # weather without harm, a disaster rehearsed, a campaign's targets, a tally's labels
+    "The bridge near Kasese, Uganda, has been closed since Monday following heavy rains.",
+    "Live: A cold wave grips northern Pakistan as snow falls on Murree.",
+    "Rescue teams in Izmir, Turkey, held a two-day tsunami simulation exercise on Tuesday.",
+    "A measles vaccination drive targeting two million children in Kano, Nigeria, ended on "
+    "Monday.",
+    "- Battles: 9 | Explosions/Remote violence: 21 | Riots: 4 (Yemen, week 10)",
+    # a year summed up, trends, a record year
+    "In 2023, clearance teams in Quang Tri, Vietnam, destroyed 1,900 bombs and 300 shells.",
+    "Abductions also rose in Zamfara, Nigeria, the report found.",
+    "The monitor said 2023 had been the deadliest year for journalists in Mexico.",
+    # weapons on show, a bowling attack, a metaphor, what could happen, a debunked video
+    "Rows of Shahed drones and Fateh missiles rolled past the stands in Tehran on Sunday.",
+    "Live: Sri Lanka v Bangladesh, Colombo. 11:20 - Their seamers attacked the stumps "
+    "relentlessly.",
+    'The union said the pension reform in Lima, Peru, "is an attack on every worker".',
+    "Traders in Singapore said an attack on tankers in the Strait of Hormuz could lift "
+    "oil prices.",
+    "A clip purporting to show a drone strike on a market in Kharkiv, Ukraine, was filmed in "
+    "Syria in 2017, fact-checkers said on Tuesday.",
+    # a road crash, an offensive still to come, returnees' worries about old munitions
+    "A minibus collided with a truck near Kisumu, Kenya, on Tuesday, killing nine people.",
+    "The army said an offensive to be launched next month near Diffa, Niger, would clear the "
+    "islands.",
+    "Families returning to Khiam, Lebanon, fear unexploded ordnance in their fields.",
+])
+def test_new_traps(extractor: Extractor, text: str) -> None:
+    assert extract(extractor, text) == []
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    # Harm, or the force of it, still makes weather a disaster.
+    ("Heavy rains swept away 40 houses in Kasese, Uganda, on Monday.", "Natural disaster"),
+    ("A cyclone slammed into Beira, Mozambique, on Tuesday, ripping roofs off schools.",
+     "Natural disaster"),
+    ("Engineers defused an unexploded aerial bomb found in a garden in Kharkiv, Ukraine, on "
+     "Monday.", "Disrupted weapons use"),
+    # "could not be verified" is the press's caution, not a hypothesis
+    ("An air strike on a market in Maaloula, Syria, on Monday killed 8 people, a claim that "
+     "could not be independently verified.", "Air/drone strike"),
+    # mortar rounds that fell, a base set up by a group that "would" then govern
+    ("Mortar rounds fell on a camp in Mogadishu, Somalia, on Tuesday, wounding six people.",
+     "Shelling/artillery/missile attack"),
+    ("The rebels said on Monday they had set up a command post in Paletwa, Myanmar, and would "
+     "begin to administer the town.", "Headquarters or base established"),
+])
+def test_the_new_traps_leave_incidents_alone(extractor: Extractor, text: str,
+                                             sub_event_type: str) -> None:
+    assert one(extractor, text).sub_event_type == sub_event_type

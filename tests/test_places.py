@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from extraction import Extractor, Incident
+from extraction.places import PlaceFinder
+from extraction.text import Sentence
 
 PUBLISHED = date(2024, 3, 14)
 
@@ -46,6 +48,12 @@ def test_a_road_named_after_where_it_leads_is_not_the_place(extractor: Extractor
     text = ("SENEGAL | 11 FEB\n\nZIGUINCHOR: Youths burned tyres and stoned a gendarmerie post on "
             "the Bignona road overnight; three people were hurt.")
     assert where(one(extractor, text)) == ("SEN", "Ziguinchor", "Ziguinchor")
+
+
+def test_a_grade_of_oil_is_not_the_place_it_is_named_after(extractor: Extractor) -> None:
+    finder = PlaceFinder(extractor.knowledge.gazetteer)
+    sentence = Sentence.make("Brent crude and Urals blend rose after a drone hit Tuapse.", 0)
+    assert [m.surface for m in finder.find(sentence, set())] == ["Tuapse"]
 
 
 def test_a_spaced_dash_ends_a_header_name(extractor: Extractor) -> None:
