@@ -99,16 +99,23 @@ def _in_place_list(sent: Sentence, first: int) -> bool:
 
 
 _LATER = re.compile(r"\b(?:have|has|had) since\b|\bsince then\b", re.IGNORECASE)
+# A live blog's entry ("20:10 - Thousands are rallying ...") is news of the day it was posted,
+# unless the blog heads its entries with their days ("(Monday) 17:50 - ...").
+_TIMESTAMPED = re.compile(r"^\W{0,3}\d{1,2}[:.]\d{2}\b")
+_DAY_HEADING = re.compile(
+    r"^\W{0,3}\(?(?:mon|tues|wednes|thurs|fri|satur|sun)day\)?\s+\d{1,2}[:.]\d{2}\b", re.IGNORECASE)
 
 
-def _inherit_days(groups: list[Group]) -> None:
+def _inherit_days(groups: list[Group], body: list[Sentence]) -> None:
     """An incident whose sentences give no date ("Hours later, a truck bomb ...") happened
     when the one told before it did, not on the day of publication ("police have since
-    arrested twelve" tells of a later day)."""
+    arrested twelve" tells of a later day, and a live blog's entry of the day it was posted)."""
     before = None
+    days_headed = any(_DAY_HEADING.match(s.text) for s in body)
     for g in groups:
-        if g.day is None and g.reported is None \
-                and not _LATER.search(g.readings[0].sent.text):
+        first = g.readings[0].sent.text
+        if g.day is None and g.reported is None and not _LATER.search(first) \
+                and (days_headed or not _TIMESTAMPED.match(first)):
             g.reported = before
         before = g.day or g.reported or before
 
@@ -188,7 +195,7 @@ class IncidentReader:
         for g in groups:
             self._borrow_place(g, head, readings)
         groups.sort(key=lambda g: g.readings[0].sent.index)  # the lead story first
-        _inherit_days(groups)
+        _inherit_days(groups, body)
         named = self._most_specific([a for r in every for a in r.actors if a.name != PLACEHOLDER])
         incidents = [self._incident(g, context, published, finder, named) for g in groups]
         return [i for i in incidents if i.location.country_code is not None]

@@ -151,6 +151,8 @@ DESTINATION_VERBS = frozenset({"fled", "flee", "flees", "fleeing", "displaced", 
                                "airlifted", "taken", "rushed", "transferred", "referred",
                                "admitted", "relocated", "driven", "deported", "repatriated",
                                "returning", "headed", "heading"})
+# "workers hailing from Punjab", "originally from Kasai": where people came from.
+ORIGIN_WORDS = frozenset({"hailing", "hail", "hails", "originally", "originating"})
 # Nouns that end a capitalised name rather than belong to it: "Nyaung Pin Thar village".
 RUN_ENDS = SETTLEMENT_NOUNS | CAMP_WORDS | ADMIN_WORDS | LOCAL_UNIT_WORDS
 UNKNOWN = -1  # id of a place the gazetteer does not have (see `PlaceFinder._settlement`)
@@ -407,13 +409,17 @@ class PlaceFinder:
     def _destination(sent: Sentence, first: int) -> bool:
         """"fled to Tougan", "airlifted to Nairobi", "taken to the Carlos Chagas hospital":
         where people went or were taken after the event, not where it happened; nor is a
-        source ("according to Kinshasa")."""
+        source ("according to Kinshasa") or where victims came from ("hailing from Punjab")."""
         words = sent.words
         k = first - 1
         while k > 0 and first - k <= 4 and (words[k].part in LOCATIVE_FILLERS
                                              or words[k].part in ("of", "the")):
             k -= 1
-        if k < 1 or words[k].part not in DESTINATION_PREPOSITIONS:
+        if k < 1:
+            return False
+        if words[k].part == "from":
+            return words[k - 1].part in ORIGIN_WORDS  # "23 labourers hailing from Punjab"
+        if words[k].part not in DESTINATION_PREPOSITIONS:
             return False
         if words[k - 1].part == "according":
             return True  # "backed, according to Kinshasa, by ...": the capital as a source

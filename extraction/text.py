@@ -151,6 +151,10 @@ def paragraphs(text: str, rules: TextRules) -> list[str]:
     return out
 
 
+# "N. Kivu", "D.I. Khan": initials, not a sentence's end (a number, "wounding 4. On ...", is).
+_INITIALS = re.compile(r"[^\W\d_](?:\.[^\W\d_])*")
+
+
 def sentence_starts(paragraph: str, rules: TextRules) -> list[int]:
     """Where sentences begin in a paragraph: not after abbreviations or initials."""
     out = [len(paragraph) - len(paragraph.lstrip())]
@@ -159,7 +163,8 @@ def sentence_starts(paragraph: str, rules: TextRules) -> list[int]:
         before = paragraph[start:m.start() + 1]
         last = _LAST_WORD.search(before)
         word = last.group(1).lstrip("\"“‘(").rstrip(".").lower() if last else ""
-        if paragraph[m.start()] == "." and (word in rules.abbreviations or len(word) == 1):
+        if paragraph[m.start()] == "." and (word in rules.abbreviations
+                                            or _INITIALS.fullmatch(word)):
             continue
         start = m.end()
         if start < len(paragraph):

@@ -1620,3 +1620,71 @@ def test_new_traps(extractor: Extractor, text: str) -> None:
 def test_the_new_traps_leave_incidents_alone(extractor: Extractor, text: str,
                                              sub_event_type: str) -> None:
     assert one(extractor, text).sub_event_type == sub_event_type
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("Medics in Huliaipole, Ukraine, treated five residents on Monday after tear gas "
+     "munitions dropped by drones hit a street.", "Chemical weapon"),
+    ("The rebels claimed full control of Kamanyola, DR Congo, on Tuesday.",
+     "Non-state actor overtakes territory"),
+    ("Militants made their entry into Boni, Burkina Faso, on Monday without encountering any "
+     "resistance, residents said.", "Non-violent transfer of territory"),
+    ("Police shot dead a man wearing an explosive vest at a checkpoint in Gwoza, Nigeria, "
+     "on Sunday.", "Disrupted weapons use"),
+    ("One rocket launched from Lebanon towards Metula, Israel, was intercepted on Monday.",
+     "Disrupted weapons use"),
+    ("In the fire that broke out on Monday in a hotel in Gaziantep, Turkey, 12 guests lost "
+     "their lives.", "Man-made disaster"),
+    ("Tribal fighters were locked in confrontations with the army near Marib, Yemen, on "
+     "Monday.", "Armed clash"),
+    ("Israeli authorities demolished 14 residential structures in Beita, West Bank, on Monday, "
+     "citing a lack of permits.", "Looting/property destruction"),
+    ("More than 200 inmates escaped from the prison in Koutiala, Mali, on Sunday.", "Other"),
+    ("A counter-terrorism operation regime was declared in Nalchik, Russia, on Monday.",
+     "Change to group/activity"),
+    ("A clinic in Bunia, DR Congo, treated 6 survivors of rape committed by armed men on "
+     "Sunday.", "Sexual violence"),
+])
+def test_more_sub_event_type_rules(extractor: Extractor, text: str,
+                                   sub_event_type: str) -> None:
+    assert one(extractor, text).sub_event_type == sub_event_type
+
+
+@pytest.mark.parametrize(("text", "killed", "injured"), [
+    ("A drone struck a car near Tessit, Mali, on Monday, killing its four occupants.", 4, None),
+    ("12/03 QUETTA: IED hit a patrol. 5 soldiers + 3 civilians killed, 11 inj.", 8, 11),
+])
+def test_bulletin_casualty_shorthand(extractor: Extractor, text: str, killed: int,
+                                     injured: int | None) -> None:
+    found = one(extractor, text)
+    assert (found.killed, found.injured) == (killed, injured)
+
+
+def test_a_number_ends_a_sentence_but_initials_and_incl_do_not() -> None:
+    import spacy
+
+    import extraction.pipeline  # noqa: F401  (registers the components)
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sitrep_sentences")
+    doc = nlp("Gunmen attacked a village near Zemio, wounding 4. On 11 March, armed men looted "
+              "a clinic near D.I. Khan, killing 3 (incl. a nurse).")
+    assert [s.text.strip() for s in doc.sents] == [
+        "Gunmen attacked a village near Zemio, wounding 4.",
+        "On 11 March, armed men looted a clinic near D.I. Khan, killing 3 (incl. a nurse).",
+    ]
+
+
+def test_where_victims_came_from_is_not_where_it_happened(extractor: Extractor) -> None:
+    text = "Gunmen shot dead 11 labourers hailing from Punjab in Balochistan on Sunday."
+    assert one(extractor, text).location.admin1 == "Balochistan"
+
+
+def test_a_live_blog_entry_without_a_day_is_news_of_the_day_it_was_posted(
+        extractor: Extractor) -> None:
+    blog = ("09:10 - An air strike hit a house in Rafah late on Tuesday, killing five people.\n"
+            "18:30 - Thousands of people are marching in Tel Aviv for a hostage deal.")
+    assert [i.date for i in extract(extractor, blog)] == ["2024-03-12", "2024-03-14"]
+    headed = ("(Tuesday) 17:50 - Reports of a blast near a checkpoint in Jalalabad.\n"
+              "18:30 - Police say a suicide bomber killed four people in Jalalabad.")
+    assert [i.date for i in extract(extractor, headed)] == ["2024-03-12", "2024-03-12"]
