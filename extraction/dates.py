@@ -210,6 +210,8 @@ def find_dates(text: str, published: date | None, starts: frozenset[str] | None 
             start = before.start() if before else m.start()
             if any(start < d.end and d.start < m.end() for d in found):
                 continue
+            if _quoted(text, start, m.end()):
+                continue  # "a military source told "26 September"": a newspaper's name
             prefix = (before.group(1) if before else m.groupdict().get("prefix") or "")
             prefix = " ".join(prefix.lower().split())
             if prefix == "since" and _COMPARED.search(text[max(0, start - 40):start]):
@@ -234,6 +236,14 @@ def find_dates(text: str, published: date | None, starts: frozenset[str] | None 
             found.append(DateMention(start, m.end(), value, label))
     found.sort(key=lambda d: d.start)
     return _day_before_named(found, text)
+
+
+_QUOTES = "\"“”'‘’«»"
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """A date that is the whole of a quotation names something: a newspaper, a movement."""
+    return start > 0 and end < len(text) and text[start - 1] in _QUOTES and text[end] in _QUOTES
 
 
 def _day_before_named(found: list[DateMention], text: str) -> list[DateMention]:

@@ -1688,3 +1688,25 @@ def test_a_live_blog_entry_without_a_day_is_news_of_the_day_it_was_posted(
     headed = ("(Tuesday) 17:50 - Reports of a blast near a checkpoint in Jalalabad.\n"
               "18:30 - Police say a suicide bomber killed four people in Jalalabad.")
     assert [i.date for i in extract(extractor, headed)] == ["2024-03-12", "2024-03-12"]
+
+
+def test_a_quoted_date_is_a_name(extractor: Extractor) -> None:
+    text = ('Five fighters were killed in clashes near Marib, Yemen, on Monday, a military source '
+            'told "26 September".')
+    assert one(extractor, text).date == "2024-03-11"
+
+
+@pytest.mark.parametrize("text", [
+    "11/03 BANNU: Exchange of fire between troops and militants; 4 militants killed.\n"
+    "11/03 BAJAUR: IED hit a police van in Khar; 1 constable killed.",
+    "Heavy fighting broke out on Monday between the army and rebels in Merawi, Ethiopia. "
+    "The next day, a drone strike hit a minibus in Merawi, killing six passengers.",
+])
+def test_a_dated_label_or_the_next_day_opens_a_new_item(extractor: Extractor, text: str) -> None:
+    assert len(extract(extractor, text)) == 2
+
+
+def test_a_protester_dying_of_a_bullet_wound_is_excessive_force(extractor: Extractor) -> None:
+    text = ("A student died of a bullet wound on Monday in Lima, Peru, where thousands "
+            "demonstrated against the government.")
+    assert one(extractor, text).sub_event_type == "Excessive force against protesters"
