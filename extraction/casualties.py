@@ -19,7 +19,7 @@ _QUALIFIERS = ("at least", "more than", "over", "nearly", "almost", "about", "ar
                "at most", "fewer than", "less than", "upwards of", "no fewer than",
                "in excess of", "a further", "another")
 _QUALIFIER = rf"(?:(?:{'|'.join(_QUALIFIERS)})\s+)?"
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?!\d|[,:/.]\d)"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\+(?=\s))?(?!\d|[,:/.]\d)"  # "30+": at least 30
 _LEADING_QUALIFIER = re.compile(rf"^{_QUALIFIER}")
 _SPLIT = re.compile(r"[\s-]+")
 _CLAUSE_BREAK = re.compile(r"[;,:()]|[.!?]\s|\s[-–—]\s")
@@ -73,7 +73,7 @@ class CasualtyReader:
         # A range: "10-12", "10 - 12", "five to six"; not a dateline's "March 9 - A bomb".
         number = (rf"(?:between\s+{single}\s+and\s+{single}|(?:{_DIGITS})\s*[-–]\s*(?:{_DIGITS})|"
                   rf"{single}(?:[-–]|\s+(?:to|or)\s+){single}|{single})")
-        num = rf"(?<![\w$€£])(?<!\bno )(?<!\bnot )(?P<num>{_QUALIFIER}{number})\b"
+        num = rf"(?<![\w$€£])(?<!\bno )(?<!\bnot )(?P<num>{_QUALIFIER}{number})(?:\b|(?<=\+))"
         gap = config["victim_gap"]
         subs = {"{NUM}": num, "{GAP}": gap, "{AUX}": config["aux"],
                 "{KILLED}": config["killed_verbs"], "{INJURED}": config["injured_verbs"]}
@@ -126,7 +126,7 @@ class CasualtyReader:
             return None
         head = m.group()
         if head[0].isdigit():
-            return int(head.replace(",", ""))
+            return int(head.replace(",", "").rstrip("+"))
         parts = [p for p in _SPLIT.split(text) if p]
         if len(parts) >= 2 and parts[1] == "hundred":
             return self.words.get(parts[0], 1) * 100

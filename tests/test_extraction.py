@@ -296,6 +296,18 @@ def casualties(extractor: Extractor) -> CasualtyReader:
     ("Five soldiers were killed, two of them officers.", 5, None),
     # A group's toll over years is no incident's.
     ("The militia, active since 2017, has killed thousands of civilians.", None, None),
+    # A bulletin's "30+", an aside, "the killing of", a driver who died, a toll far from its verb
+    ("Army claims 30+ militants killed, 4 soldiers KIA; 12+ injured.", 34, 12),
+    ("At least 31 people, most of them miners, were killed.", 31, None),
+    ("Rebels claimed the killing of 9 loggers.", 9, None),
+    ("A shell hit a bus; the driver died and four passengers were wounded.", 1, 4),
+    ("The death toll from the collapse of a six-storey building under construction in the "
+     "north of the city on Sunday night has risen to 19.", 19, None),
+    ("Twelve soldiers were killed in the fighting and 30 assailants neutralised.", 42, None),
+    # a first toll the text corrects, and a killing avenged
+    ("Police had earlier put the toll at 11.", None, None),
+    ("Rebels fired rockets in retaliation for the killing of one of their commanders.", None,
+     None),
 ])
 def test_casualty_counts(casualties: CasualtyReader, text: str, killed: int | None,
                          injured: int | None) -> None:
