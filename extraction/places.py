@@ -93,7 +93,7 @@ VAGUE_NAMES = frozenset({"centre", "center", "middle", "littoral", "coast", "pla
 # "the village of Mbau", "Kabaro village": a settlement named by a word the gazetteer may lack.
 SETTLEMENT_NOUNS = frozenset({"village", "town", "township", "locality", "hamlet", "settlement",
                               "commune", "city", "camp", "kebele", "quarter", "vill", "area",
-                              "suburb", "outskirts"})
+                              "suburb", "outskirts", "community"})
 # Parts of a town: "the Khair Khana area of Kabul" names the area, and in "the Aguaruto area of
 # Culiacan" the city is the place that counts.
 PART_NOUNS = frozenset({"area", "suburb", "quarter"})
@@ -105,6 +105,11 @@ SETTLEMENT_ROLES = frozenset({"chief", "chiefs", "head", "heads", "headman", "co
                               "committee", "committees", "defence", "defense", "elder",
                               "elders", "leader", "leaders"})
 # "the Lala displacement site", "Abu Shouk IDP camp": a camp named by two words.
+# "the Christian community", "a Fulani hamlet": who lives there, not the place's name.
+FAITHS_AND_PEOPLES = frozenset({"christian", "muslim", "catholic", "protestant", "anglican",
+                                "evangelical", "hindu", "jewish", "sikh", "buddhist", "alawite",
+                                "druze", "shia", "shiite", "sunni", "yazidi", "fulani", "peul",
+                                "peuhl", "hausa", "tuareg", "rohingya", "kurdish"})
 CAMP_WORDS = frozenset({"displacement", "idp", "idps", "refugee", "refugees", "displaced"})
 # "on Jerusalem Boulevard", "Haifa Street": a name before these is a street's (a road or
 # highway, "the Elwak-Mandera road", is named after the towns it joins).
@@ -520,6 +525,9 @@ class PlaceFinder:
             return None
         if not self._cued(sent, i, j) and not self._bare(sent, i, j):
             return None
+        if any(self._claimed(w.part or "") or w.part in FAITHS_AND_PEOPLES
+               for w in words[i:j + 1]):
+            return None  # "the Christian community", "a Fulani hamlet", "a Malian village"
         start, end = words[i].start, words[j].end
         return PlaceMention(i, j, start, end, sent.text[start:end], [], True,
                             sentence=sent.index, settlement=True)

@@ -363,3 +363,15 @@ def test_a_nationality_names_the_country_when_nothing_else_does(extractor: Extra
     text = ("A gas tanker exploded at a depot in Kayole-Soweto on Thursday night, killing six "
             "people, the Kenyan government said.")
     assert where(one(extractor, text)) == ("KEN", None, "Kayole-Soweto")
+
+
+def test_a_community_named_in_a_local_government_area_is_the_place(
+        extractor: Extractor) -> None:
+    text = "Gunmen attacked Agbeti community in Agatu LGA, Benue State, on Monday."
+    assert where(one(extractor, text)) == ("NGA", "Benue", "Agbeti")
+
+
+def test_who_lives_in_a_community_is_not_its_name(extractor: Extractor) -> None:
+    for text in ("Gunmen attacked the Christian community in Bokkos, Plateau State, on Monday.",
+                 "Gunmen attacked a Fulani hamlet near Bokkos, Plateau State, on Monday."):
+        assert where(one(extractor, text)) == ("NGA", "Plateau", "Bokkos")
