@@ -389,6 +389,9 @@ class PlaceFinder:
         if m.first > 1 and words[m.first - 1].part == "from" \
                 and words[m.first - 2].part in TRANSLATION_WORDS:
             return True
+        if m.first > 1 and words[m.first - 1].part == "by" \
+                and words[m.first - 2].part in COMPOUND_HEADS:
+            return True  # "a ceasefire mediated by China", as "China-mediated"
         after = text[m.end:m.end + 1]
         if after == "$":
             return True
@@ -740,8 +743,8 @@ class PlaceFinder:
         """"the North-West" in an article about Nigeria: a name that regions of several
         countries bear, none of which the article is about (the name itself aside)."""
         countries = {p.cc for p in candidates}
-        if len(countries) < 2:
-            return False
+        if len(countries) < 2 or any(p.kind == "country" for p in candidates):
+            return False  # (a country's own name is never another's region)
         rest = context.copy()
         own = _support(m)
         if own is not None:

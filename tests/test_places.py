@@ -375,3 +375,19 @@ def test_who_lives_in_a_community_is_not_its_name(extractor: Extractor) -> None:
     for text in ("Gunmen attacked the Christian community in Bokkos, Plateau State, on Monday.",
                  "Gunmen attacked a Fulani hamlet near Bokkos, Plateau State, on Monday."):
         assert where(one(extractor, text)) == ("NGA", "Plateau", "Bokkos")
+
+
+def test_a_world_news_blog_keeps_each_entry_in_its_country(extractor: Extractor) -> None:
+    blog = ("World news - live\n"
+            "06:40 - Brazil: Floods in Rio Grande do Sul have killed 12 people, officials say.\n"
+            "07:30 - Brazil: Rescuers in Porto Alegre are searching for 40 missing people.\n"
+            "08:15 - Bangladesh: A fire at a chemical warehouse in the Nimtali quarter killed 4 "
+            "workers last night.")
+    found = extractor.extract(blog, published=PUBLISHED)
+    assert sorted(i.location.country_code or "" for i in found) == ["BGD", "BRA"]
+
+
+def test_a_mediator_is_not_where_it_happened(extractor: Extractor) -> None:
+    text = ("Under a truce mediated by China, rebels withdrew from Lashio, Myanmar, on Monday "
+            "and troops entered the town without a fight.")
+    assert where(one(extractor, text))[0] == "MMR"
