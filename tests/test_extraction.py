@@ -1722,3 +1722,27 @@ def test_a_protester_dying_of_a_bullet_wound_is_excessive_force(extractor: Extra
     text = ("A student died of a bullet wound on Monday in Lima, Peru, where thousands "
             "demonstrated against the government.")
     assert one(extractor, text).sub_event_type == "Excessive force against protesters"
+
+
+@pytest.mark.parametrize("text", [
+    'Brokers called the slump in Seoul "an attack of nerves" on Monday.',
+    '"The ministry attacked our dignity," a union leader in Beira, Mozambique, said on Monday.',
+    "Lawyers in Quito, Ecuador, called the decree an attack on the privacy of citizens.",
+    '"Attacks on health workers in Sudan must stop," the agency said on Monday.',
+    "Police in Maiduguri, Nigeria, reported a decline in attacks over the past three months.",
+    "Ten years after gunmen abducted 40 pupils in Damasak, Nigeria, their parents met on "
+    "Monday.",
+    "A court in Goma, DR Congo, found three soldiers guilty of murder and looting on Monday.",
+    "Panic attacks: what to do when one strikes on a crowded bus in Nairobi, Kenya.",
+    "The navy began large-scale naval exercises off Bandar Abbas, Iran, on Monday. Footage "
+    "showed missiles being launched from ships.",
+    "The army denied on Monday the news of an air strike on the airport of Hama, Syria.",
+])
+def test_traps_read_from_a_seventh_set(extractor: Extractor, text: str) -> None:
+    assert extract(extractor, text) == []
+
+
+def test_a_year_after_a_town_fell_it_can_be_retaken(extractor: Extractor) -> None:
+    text = ("The army said on Monday it had recaptured Tin-Akoff, Burkina Faso, more than a year "
+            "after militants seized it.")
+    assert one(extractor, text).sub_event_type == "Government regains territory"
