@@ -1746,3 +1746,19 @@ def test_a_year_after_a_town_fell_it_can_be_retaken(extractor: Extractor) -> Non
     text = ("The army said on Monday it had recaptured Tin-Akoff, Burkina Faso, more than a year "
             "after militants seized it.")
     assert one(extractor, text).sub_event_type == "Government regains territory"
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    # One attack, then what it was, how it was called and what it followed.
+    ("A missile hit a bus station in Sumy, Ukraine, on Monday, killing 11 people. It was the "
+     "deadliest attack on civilians in Ukraine since the strike on Kramatorsk.", 1),
+    ("A bomb killed six people at a market in Parachinar, Pakistan, on Monday. In Peshawar, the "
+     "governor called the attack an act of cowardice.", 1),
+    ("Troops shelled villages near Poonch, India, on Monday. The escalation follows last "
+     "month's attack on pilgrims in Reasi.", 1),
+    ('Police detained 40 protesters in Lahore, Pakistan, on Monday; the opposition called it '
+     '"an attack on the right to protest".', 1),
+])
+def test_what_an_incident_is_called_or_follows_is_not_another(extractor: Extractor, text: str,
+                                                               count: int) -> None:
+    assert len(extract(extractor, text)) == count
