@@ -104,12 +104,12 @@ SETTLEMENT_ROLES = frozenset({"chief", "chiefs", "head", "heads", "headman", "co
                               "councils", "volunteer", "volunteers", "guard", "guards", "hall",
                               "committee", "committees", "defence", "defense", "elder",
                               "elders", "leader", "leaders"})
-# "the Lala displacement site", "Abu Shouk IDP camp": a camp named by two words.
 # "the Christian community", "a Fulani hamlet": who lives there, not the place's name.
 FAITHS_AND_PEOPLES = frozenset({"christian", "muslim", "catholic", "protestant", "anglican",
                                 "evangelical", "hindu", "jewish", "sikh", "buddhist", "alawite",
                                 "druze", "shia", "shiite", "sunni", "yazidi", "fulani", "peul",
                                 "peuhl", "hausa", "tuareg", "rohingya", "kurdish"})
+# "the Lala displacement site", "Abu Shouk IDP camp": a camp named by two words.
 CAMP_WORDS = frozenset({"displacement", "idp", "idps", "refugee", "refugees", "displaced"})
 # "on Jerusalem Boulevard", "Haifa Street": a name before these is a street's (a road or
 # highway, "the Elwak-Mandera road", is named after the towns it joins).
