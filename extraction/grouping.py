@@ -170,8 +170,9 @@ def dateline(m: PlaceMention) -> bool:
 class Grouper:
     """Groups a document's sentence readings into incidents, by the taxonomy's kinship rules."""
 
-    def __init__(self, taxonomy: Taxonomy) -> None:
+    def __init__(self, taxonomy: Taxonomy, generic: frozenset[str] = frozenset()) -> None:
         self.taxonomy = taxonomy
+        self.generic = generic  # actors that name no one ("gunmen", "the assailants")
 
     def group(self, readings: list[Reading]) -> list[Group]:
         """The incidents the triggered sentences report, in the order they start."""
@@ -229,8 +230,9 @@ class Grouper:
                 and there.place.kind == "place" and place.place.id != there.place.id \
                 and not (toll and g.sub_event_type in self.taxonomy.tolls_across_towns):
             return False  # (a quake's or a flood's toll may count several towns)
-        if r.attacker and g.attacker and r.attacker != g.attacker:
-            return False
+        if r.attacker and g.attacker and r.attacker != g.attacker \
+                and not {r.attacker, g.attacker} & self.generic:
+            return False  # ("the assailants" go on about the group named before them)
         if toll:
             return True
         day = r.stated_day

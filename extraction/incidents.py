@@ -134,7 +134,7 @@ class IncidentReader:
         self.casualties = casualties
         self.actor_finder = ActorFinder(knowledge)
         self.roles = roles
-        self.grouper = Grouper(taxonomy)
+        self.grouper = Grouper(taxonomy, roles.generic)
 
     @classmethod
     def load(cls, taxonomy: str, triggers: str, traps: str, modality: str,

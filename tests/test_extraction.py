@@ -1101,6 +1101,13 @@ def test_a_lone_incident_takes_a_toll_given_later(extractor: Extractor) -> None:
     assert incident.killed == 11
 
 
+def test_the_attackers_after_a_named_group_are_that_group(extractor: Extractor) -> None:
+    incident = one(extractor, "JNIM fighters ambushed an army convoy near Boni, Mali, on Sunday, "
+                              "killing six soldiers. The attackers then clashed with "
+                              "reinforcements for two hours before withdrawing.")
+    assert (incident.sub_event_type, incident.killed) == ("Armed clash", 6)
+
+
 def test_a_death_from_illness_lends_no_toll(extractor: Extractor) -> None:
     incident = one(extractor, "Gunmen attacked a police post in Kajuru, Nigeria, on Sunday. "
                               "Residents fled into the bush. "
@@ -1714,8 +1721,13 @@ def test_a_quoted_date_is_a_name(extractor: Extractor) -> None:
     "11/03 BAJAUR: IED hit a police van in Khar; 1 constable killed.",
     "Heavy fighting broke out on Monday between the army and rebels in Merawi, Ethiopia. "
     "The next day, a drone strike hit a minibus in Merawi, killing six passengers.",
+    "SOMALIA | LOWER JUBA\n\n- 12/03 Kismayo, Farjano dist.: SNA troops retook Bulo Gudud from AS "
+    "after heavy fighting.\n"
+    "- 12/03 Kismayo, Calanley dist.: an assailant threw a grenade at a police post; 3 injured.",
+    "A suicide bomber killed three policemen at a checkpoint in Zinjibar, Yemen, on Friday. In a "
+    "separate incident, a roadside bomb hit an army pickup in Zinjibar, wounding two soldiers.",
 ])
-def test_a_dated_label_or_the_next_day_opens_a_new_item(extractor: Extractor, text: str) -> None:
+def test_a_dated_label_a_separate_incident_or_the_next_day_opens_a_new_item(extractor: Extractor, text: str) -> None:
     assert len(extract(extractor, text)) == 2
 
 
