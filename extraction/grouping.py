@@ -228,8 +228,8 @@ class Grouper:
         if place is not None and place.place is not None and there is not None \
                 and there.place is not None and place.place.kind == "place" \
                 and there.place.kind == "place" and place.place.id != there.place.id \
-                and not (toll and g.sub_event_type in self.taxonomy.tolls_across_towns):
-            return False  # (a quake's or a flood's toll may count several towns)
+                and not self._spans_towns(g, r, toll):
+            return False
         if r.attacker and g.attacker and r.attacker != g.attacker \
                 and not {r.attacker, g.attacker} & self.generic:
             return False  # ("the assailants" go on about the group named before them)
@@ -244,6 +244,15 @@ class Grouper:
             return bool(countries) and g.country in countries \
                 and r.sub_event_type == g.sub_event_type
         return self.taxonomy.kin(r.sub_event_type, g.sub_event_type)
+
+    def _spans_towns(self, g: Group, r: Reading, toll: bool) -> bool:
+        """A quake or a flood strikes several towns: its toll, and what the next sentences say
+        of it elsewhere ("The epicentre was near Sagaing"), are one incident unless a
+        bulletin's label opens a new item."""
+        if g.sub_event_type not in self.taxonomy.tolls_across_towns:
+            return False
+        return toll or (r.sub_event_type == g.sub_event_type
+                        and not self.taxonomy.new_item(r.sent.text))
 
     def _add(self, g: Group, r: Reading) -> None:
         assert r.trigger is not None and r.sub_event_type is not None
@@ -289,9 +298,11 @@ class Grouper:
                 and place.place.cc == g.country and place.place.rank > g.place.place.rank
             if g.place is None or g.place.place is None or closer:
                 g.place, useful = place, True
-        if g.day is None and r.stated_day is not None:
-            g.day = r.stated_day
-        if g.reported is None and r.event_date is not None:
-            g.reported = r.event_date
+        # ("The town fell to the rebels in 2023" is background, not the incident's day.)
+        if not is_history(r.dates, r.published):
+            if g.day is None and r.stated_day is not None:
+                g.day = r.stated_day
+            if g.reported is None and r.event_date is not None:
+                g.reported = r.event_date
         if evidence and useful:
             g.readings.append(r)

@@ -151,6 +151,13 @@ TRAPS = [
     "Air-raid sirens sounded across Tel Aviv, Israel, on Sunday morning.",
     'The EU on Monday condemned what it called an "unacceptable escalation" of fighting in '
     "eastern DR Congo.",
+    # Habits, running totals and the war behind a story.
+    "Kidnappings remain common on the highway between Abuja and Kaduna, Nigeria, and armed gangs "
+    "continue to stage raids and abductions in nearby villages.",
+    "The conflict in Cabo Delgado, Mozambique, has killed more than 6,000 people since 2017.",
+    "Farmers in Kadugli, Sudan, are planting again after two years of fighting.",
+    "Most families in the camp near Kalemie, DR Congo, have fled from the fighting in Tanganyika.",
+    "Several cars were swept into the river when the bridge at Mtwara, Tanzania, gave way.",
 ]
 
 
@@ -1106,6 +1113,32 @@ def test_the_attackers_after_a_named_group_are_that_group(extractor: Extractor) 
                               "killing six soldiers. The attackers then clashed with "
                               "reinforcements for two hours before withdrawing.")
     assert (incident.sub_event_type, incident.killed) == ("Armed clash", 6)
+
+
+def test_a_quake_felt_in_several_towns_is_one_incident(extractor: Extractor) -> None:
+    incident = one(extractor, "A strong earthquake hit eastern Turkey on Monday, killing nine "
+                              "people in Malatya. The quake's epicentre was near Elazig, where "
+                              "several buildings collapsed.")
+    assert (incident.location.place, incident.killed) == ("Malatya", 9)
+
+
+def test_a_factory_fire_with_toxic_smoke_is_one_disaster(extractor: Extractor) -> None:
+    incident = one(extractor, "Eleven workers died when a fire broke out at a plastics factory in "
+                              "Faisalabad, Pakistan, on Monday. The blaze sent toxic smoke over "
+                              "nearby homes.")
+    assert (incident.sub_event_type, incident.killed) == ("Man-made disaster", 11)
+
+
+def test_floodwaters_that_kill_are_a_disaster(extractor: Extractor) -> None:
+    incident = one(extractor, "Floodwaters from the overflowing river killed 14 people in "
+                              "Kogi, Nigeria, on Sunday.")
+    assert (incident.sub_event_type, incident.killed) == ("Natural disaster", 14)
+
+
+def test_background_dated_long_ago_gives_no_day(extractor: Extractor) -> None:
+    incident = one(extractor, "Soldiers exchanged fire with RSF fighters on the edge of Sennar, "
+                              "Sudan. Sennar fell briefly to the RSF in June 2023.")
+    assert incident.date == PUBLISHED.isoformat()
 
 
 def test_a_death_from_illness_lends_no_toll(extractor: Extractor) -> None:
