@@ -632,11 +632,9 @@ class PlaceFinder:
             if not (m.candidates or m.admin_hint):
                 return False
             m.candidates = m.candidates or self.gaz.lookup(key)
-        prev = words[m.first - 1] if m.first > 0 else None
-        if prev is not None and _capitalised(prev.text) and (prev.part or "") not in NOT_NAMES \
-                and (prev.part or "") not in AREA_PREFIXES \
-                and sent.linked[m.first - 1] and not self.gaz.ids(prev.part or ""):
-            # "Lloyd Austin": a capitalised word before the name makes it a person's name;
+        if self._name_before(sent, m.first):
+            # "Lloyd Austin": a capitalised word before the name makes it a person's name,
+            # also past other place names ("spokesman Abdifatah Aden Hassan");
             # "Negros Oriental" is no more Morocco's Oriental region than Austin is a town.
             if m.last + 1 >= len(words) or not _capitalised(words[m.last + 1].text):
                 self.surnames.add(key)
@@ -661,6 +659,18 @@ class PlaceFinder:
             or all(name_key(p.name) != key for p in m.candidates)
         return not (towns_only and small and nxt is not None and _capitalised(nxt.text)
                     and sent.linked[m.last] and not self.gaz.ids(nxt.part or ""))
+
+    def _name_before(self, sent: Sentence, first: int) -> bool:
+        """Whether capitalised words run into word `first`, one of them no place name."""
+        words = sent.words
+        k = first - 1
+        while k >= 0 and _capitalised(words[k].text) and sent.linked[k] \
+                and (words[k].part or "") not in NOT_NAMES \
+                and (words[k].part or "") not in AREA_PREFIXES:
+            if not self.gaz.ids(words[k].part or ""):
+                return True
+            k -= 1
+        return False
 
     def resolve(self, mentions: list[PlaceMention], context: Counter[str]) -> None:
         """`resolve_article` for one sentence's mentions."""

@@ -56,6 +56,13 @@ def test_a_grade_of_oil_is_not_the_place_it_is_named_after(extractor: Extractor)
     assert [m.surface for m in finder.find(sentence, set())] == ["Tuapse"]
 
 
+def test_a_town_at_the_end_of_a_person_s_name_is_no_place(extractor: Extractor) -> None:
+    finder = PlaceFinder(extractor.knowledge.gazetteer)
+    sentence = Sentence.make("Army spokesman Abdullahi Aden Hassan said a bomber blew himself "
+                             "up at the gate in Jowhar.", 0)
+    assert [m.surface for m in finder.find(sentence, set())] == ["Jowhar"]
+
+
 def test_a_spaced_dash_ends_a_header_name(extractor: Extractor) -> None:
     # "SOUTH SUDAN - Unity State" is a country and a state, not one long unknown name.
     text = ("SOUTH SUDAN - Unity State. Raiders shot dead two cattle keepers outside Leer town on "
