@@ -1712,6 +1712,8 @@ def test_the_new_traps_leave_incidents_alone(extractor: Extractor, text: str,
     # "more than a year after" is no anniversary
     ("The army said on Monday it had recaptured Tin-Akoff, Burkina Faso, more than a year "
      "after militants seized it.", "Government regains territory"),
+    ("A shopkeeper accused of blasphemy was attacked by a mob in Sialkot, Pakistan, on Friday "
+     "and died in hospital.", "Mob violence"),
 ])
 def test_more_sub_event_type_rules(extractor: Extractor, text: str,
                                    sub_event_type: str) -> None:
@@ -1774,6 +1776,11 @@ def test_a_dated_label_a_separate_incident_or_the_next_day_opens_a_new_item(extr
      "month's attack on pilgrims in Reasi.", 1),
     ('Police detained 40 protesters in Lahore, Pakistan, on Monday; the opposition called it '
      '"an attack on the right to protest".', 1),
+    ("A mob lynched a shopkeeper accused of blasphemy in Sialkot, Pakistan, on Friday. His "
+     "family asked that everyone who took part in the attack be punished.", 1),
+    # Captives marched into a forest are no march.
+    ("Gunmen abducted nine travellers near Kajuru, Nigeria, on Sunday. Witnesses said the "
+     "kidnappers marched the victims into the forest.", 1),
 ])
 def test_what_an_incident_is_called_or_follows_is_not_another(extractor: Extractor, text: str,
                                                                count: int) -> None:
