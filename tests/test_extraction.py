@@ -315,6 +315,17 @@ def casualties(extractor: Extractor) -> CasualtyReader:
     ("Police had earlier put the toll at 11.", None, None),
     ("Rebels fired rockets in retaliation for the killing of one of their commanders.", None,
      None),
+    # The gap between a count and its verb crosses no other count and no "said"; a bracketed
+    # abbreviation, an age range, a long aside, a pair of victims and a driver named apart
+    ("A police spokesman said five people were shot dead at the market.", 5, None),
+    ("Four suspected members of the Zaraoura armed group (ZAG) were killed.", 4,
+     None),
+    ("Three farmers, aged between 19 and 40, were murdered near the river.", 3, None),
+    ("Two rangers, including a woman who had joined the service in the spring of last year, "
+     "were killed.", 2, None),
+    ("A policeman and a suspected member of the Kuki National Army (KNA) were killed.", 2, None),
+    ("Six guards of the Frontier Constabulary (FC) and their driver were killed.", 7, None),
+    ("Vigilantes beat the suspect for hours and he later died.", 1, None),
 ])
 def test_casualty_counts(casualties: CasualtyReader, text: str, killed: int | None,
                          injured: int | None) -> None:
