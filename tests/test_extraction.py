@@ -1725,6 +1725,14 @@ def test_the_new_traps_leave_incidents_alone(extractor: Extractor, text: str,
      "after militants seized it.", "Government regains territory"),
     ("A shopkeeper accused of blasphemy was attacked by a mob in Sialkot, Pakistan, on Friday "
      "and died in hospital.", "Mob violence"),
+    # Deaths where the crowd burned things are a riot's, unless the police fired on it.
+    ("Two people were killed late on Monday when protesters set fire to a police post in Kisii, "
+     "Kenya.", "Violent demonstration"),
+    ("Three people were killed in Kasese, Uganda, on Friday when police opened fire on "
+     "protesters who had set fire to the town hall.", "Excessive force against protesters"),
+    # A town taken "this Saturday" after combats
+    ("Rebels took control, this Saturday 9 March, of Nyanzale, in North Kivu, after violent "
+     "combats with the army.", "Non-state actor overtakes territory"),
 ])
 def test_more_sub_event_type_rules(extractor: Extractor, text: str,
                                    sub_event_type: str) -> None:
