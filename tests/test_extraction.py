@@ -158,6 +158,31 @@ TRAPS = [
     "Farmers in Kadugli, Sudan, are planting again after two years of fighting.",
     "Most families in the camp near Kalemie, DR Congo, have fled from the fighting in Tanganyika.",
     "Several cars were swept into the river when the bridge at Mtwara, Tanzania, gave way.",
+    # Outlooks, breakdowns, tallies and shares of a report
+    "The minister said the enemy could try to strike our bases in Tillaberi, Niger, during the "
+    "rains.",
+    "Outlook: roadside bomb attacks in Tillaberi, Niger, are expected to persist.",
+    "Of these, 210 people were killed and 450 injured in Sagaing, Myanmar.",
+    "Mali: 198 incidents, mostly in the Mopti and Segou regions.",
+    "Attacks on civilians accounted for 41% of incidents in Burkina Faso.",
+    "Killing and maiming: over 9,000 children killed or injured in Sudan and Gaza.",
+    "More than 5,000 people have been killed by the army in Myanmar since the coup.",
+    # Figures of speech, femicide statistics, habits, capabilities and demining
+    "The lawmaker in Baghdad, Iraq, called the ruling an attack on sovereignty.",
+    "A councillor in Jos, Nigeria, collapsed after what colleagues took for an attack of "
+    "fatigue.",
+    "Activists in Mombasa, Kenya, said dozens of women had been killed by their partners this "
+    "year.",
+    "Islamabad accuses Kabul of sheltering militants who carry out attacks inside Pakistan.",
+    "The envoy praised people in Mogadishu, Somalia, for their resilience in the face of "
+    "terrorist attacks.",
+    "India's defence ministry in New Delhi approved new drones to boost its long-range strike "
+    "capability.",
+    "Demining teams destroyed old ordnance near Khost, Afghanistan, on Monday.",
+    # A community remembering, and a trial
+    "Ten years on, Mpeketoni remembers the 60 people killed in the militant raid on the town in "
+    "Kenya.",
+    "A court in Akure, Nigeria, adjourned the trial over the 2022 church attack in Owo.",
 ]
 
 
