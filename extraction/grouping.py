@@ -193,7 +193,8 @@ class Grouper:
                 for other in copies:
                     groups.append(Group())
                     self._add(groups[-1], other)
-            elif current is not None and r.sent.index == current.last_index + 1:
+            elif current is not None and r.sent.index == current.last_index + 1 \
+                    and not r.vetoed:
                 owner = _town_owner(groups, r) or current
                 self._lend(owner, r)
                 owner.nearby.append(r)
@@ -223,7 +224,7 @@ class Grouper:
         # "27 people were killed", "the death toll rose to 84 on Tuesday": a bare count
         # right after an incident is its toll, whatever day it was reported.
         toll = not strict and r.trigger.strength <= 1 and r.trigger.sub_event_type == GENERIC \
-            and r.attacker is None and (r.casualties.killed or r.casualties.injured)
+            and r.attacker is None and bool(r.casualties.killed or r.casualties.injured)
         place, there = r.place, g.place
         if place is not None and place.place is not None and there is not None \
                 and there.place is not None and place.place.kind == "place" \

@@ -1182,6 +1182,10 @@ def test_a_death_from_illness_lends_no_toll(extractor: Extractor) -> None:
                               "Residents fled into the bush. "
                               "Separately, a retired general died of a heart attack in Abuja.")
     assert incident.killed is None
+    incident = one(extractor, "Gunmen attacked a police post in Kajuru, Nigeria, on Sunday. A "
+                              "contractor employed by the state water board died of a heart "
+                              "attack during the shooting.")
+    assert incident.killed is None
 
 
 def test_military_shorthand_for_casualties(casualties: CasualtyReader) -> None:
@@ -1806,7 +1810,8 @@ def test_a_quoted_date_is_a_name(extractor: Extractor) -> None:
     "A suicide bomber killed three policemen at a checkpoint in Zinjibar, Yemen, on Friday. In a "
     "separate incident, a roadside bomb hit an army pickup in Zinjibar, wounding two soldiers.",
 ])
-def test_a_dated_label_a_separate_incident_or_the_next_day_opens_a_new_item(extractor: Extractor, text: str) -> None:
+def test_a_dated_label_or_a_separate_incident_opens_a_new_item(extractor: Extractor,
+                                                                text: str) -> None:
     assert len(extract(extractor, text)) == 2
 
 
