@@ -250,7 +250,7 @@ class Grouper:
         """A quake or a flood strikes several towns: its toll, and what the next sentences say
         of it elsewhere ("The epicentre was near Sagaing"), are one incident unless a
         bulletin's label opens a new item."""
-        if g.sub_event_type not in self.taxonomy.tolls_across_towns:
+        if g.sub_event_type not in self.taxonomy.spans_towns:
             return False
         return toll or (r.sub_event_type == g.sub_event_type
                         and not self.taxonomy.new_item(r.sent.text))

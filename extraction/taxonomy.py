@@ -88,7 +88,7 @@ class Taxonomy:
                      for event in events}
         self.graded = frozenset(config.get("graded") or ())
         self.foreign_forces: dict[str, str] = dict(config.get("foreign_forces") or {})
-        self.tolls_across_towns = frozenset(config.get("tolls_across_towns") or ())
+        self.spans_towns = frozenset(config.get("spans_towns") or ())
         item = config.get("new_item")
         self._new_item = re.compile(item) if item else None
         self._rules = []
