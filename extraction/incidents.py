@@ -165,6 +165,12 @@ class IncidentReader:
             title and self.taxonomy.article_vetoed(title)
         )
 
+    def names_an_event(self, text: str) -> bool:
+        """Whether a trigger word of some incident occurs in the sentence, traps, vetoes and
+        frames (history, denials, outlooks) aside: the sentences the rules must judge."""
+        sent = Sentence.make(text, 0)
+        return bool(self.taxonomy.triggers(sent.low, sent.starts))
+
     def read(self, body: list[Sentence], *, published: date | None,
              title: str | None) -> list[Incident]:
         """The incidents the sentences report, the article's lead incident first."""

@@ -24,10 +24,12 @@ from extraction.config_files import config_yaml
 from extraction.incidents import IncidentReader, doc_text
 from extraction.knowledge import Knowledge
 from extraction.model import Incident
+from extraction.screen import IncidentScreen, load_classifier
 from extraction.text import TextRules, paragraphs, sentence_starts
 
 SENTENCES = "sitrep_sentences"
 INCIDENTS = "sitrep_incidents"
+SCREEN = "sitrep_screen"
 PARAGRAPH_BREAK = "\n\n"
 ExtractRequest = tuple[str, date | None, str | None]  # text, published, title
 
@@ -75,14 +77,32 @@ def make_incident_reader(
     return IncidentReader.load(taxonomy, triggers, traps, modality, casualties)
 
 
-def build_nlp() -> Language:
-    """The pipeline with its default configuration."""
+@Language.factory(
+    SCREEN,
+    default_config={
+        "model": "models/screen.bin.gz",
+        "threshold": 0.7,
+        "guard": 0.9,
+        "guarded": ["Battles", "Explosions/Remote violence", "Violence against civilians"],
+    },
+)
+def make_incident_screen(
+    nlp: Language, name: str, model: str, threshold: float, guard: float, guarded: list[str],
+) -> IncidentScreen:
+    return IncidentScreen(load_classifier(model), threshold, guard, guarded)
+
+
+def build_nlp(*, screen: bool = True) -> Language:
+    """The pipeline with its default configuration; `screen=False` leaves out the trained screen
+    (the rules alone, as `extraction/train_screen.py` needs them)."""
     # The components read tokens' offsets only: a plain vocabulary computes none of the lexical
     # attributes English's would for every word it has not seen before (shape, stop word,
     # number-like, ...), which were a fifth of the time of a short snippet.
     nlp = spacy.blank("en", vocab=Vocab())
     nlp.add_pipe(SENTENCES)
     nlp.add_pipe(INCIDENTS)
+    if screen:
+        nlp.add_pipe(SCREEN)
     return nlp
 
 
@@ -97,8 +117,8 @@ class Extractor:
         self.reader = reader
 
     @classmethod
-    def load(cls) -> Extractor:
-        return cls(build_nlp())
+    def load(cls, *, screen: bool = True) -> Extractor:
+        return cls(build_nlp(screen=screen))
 
     @property
     def knowledge(self) -> Knowledge:
@@ -109,13 +129,23 @@ class Extractor:
         """The incidents `text` reports, the article's main incident first."""
         if self.reader.vetoed(text, title):
             return []
-        # Teasers and boilerplate go before tokenizing: the document is the story alone.
-        story = PARAGRAPH_BREAK.join(paragraphs(text, self.rules))
-        doc = self.nlp.make_doc(story)
-        doc._.published, doc._.title, doc._.source = published, title, story
+        doc = self._doc(text)
+        doc._.published, doc._.title = published, title
         for _, component in self.nlp.pipeline:
             doc = component(doc)
         return list(doc._.incidents)
+
+    def sentences(self, text: str) -> list[str]:
+        """The story's sentences as extraction cuts them, teasers and boilerplate left out."""
+        doc = self.nlp.get_pipe(SENTENCES)(self._doc(text))
+        return [t for t in (sent.text.strip() for sent in doc.sents) if t]
+
+    def _doc(self, text: str) -> Doc:
+        # Teasers and boilerplate go before tokenizing: the document is the story alone.
+        story = PARAGRAPH_BREAK.join(paragraphs(text, self.rules))
+        doc = self.nlp.make_doc(story)
+        doc._.source = story
+        return doc
 
     def extract_many(self, requests: Iterable[ExtractRequest]) -> Iterator[list[Incident]]:
         """`extract` for each (text, published, title), in order."""

@@ -26,6 +26,15 @@ def extractor():  # type: ignore[no-untyped-def]
     return Extractor.load()
 
 
+@pytest.fixture(scope="session")
+def rules():  # type: ignore[no-untyped-def]
+    """The extraction rules without the trained screen: for tests of what the rules read from
+    a sentence (its type, its date), apart from whether the screen lets the incident through."""
+    from extraction import Extractor
+
+    return Extractor.load(screen=False)
+
+
 @pytest.fixture
 def key_prefix() -> Iterator[str]:
     prefix = f"test:{uuid.uuid4().hex[:12]}:"

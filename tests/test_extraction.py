@@ -550,7 +550,7 @@ def test_a_blank_spacy_pipeline_cuts_sentences_with_the_projects_rules(
 
 
 def test_the_incident_component_fills_the_document(extractor: Extractor) -> None:
-    assert extractor.nlp.pipe_names == ["sitrep_sentences", "sitrep_incidents"]
+    assert extractor.nlp.pipe_names == ["sitrep_sentences", "sitrep_incidents", "sitrep_screen"]
     doc = extractor.nlp.make_doc("Gunmen killed four farmers in Kaduna State on Monday.")
     doc._.published = PUBLISHED
     for _, component in extractor.nlp.pipeline:
@@ -896,8 +896,8 @@ def test_region_named_with_its_kind_is_the_same_area(extractor: Extractor) -> No
     ("Thousands of bus and taxi drivers marching towards Congress in Lima, Peru, on Monday "
      "blamed gangs that have killed dozens of drivers this year.", "Peaceful protest"),
 ])
-def test_sub_event_type_rules(extractor: Extractor, text: str, sub_event_type: str) -> None:
-    assert one(extractor, text).sub_event_type == sub_event_type
+def test_sub_event_type_rules(rules: Extractor, text: str, sub_event_type: str) -> None:
+    assert one(rules, text).sub_event_type == sub_event_type
 
 
 def test_a_regions_label_opens_a_bulletins_next_item(extractor: Extractor) -> None:
@@ -1639,8 +1639,8 @@ def test_killings_and_rapes_in_one_raid_are_two_incidents(extractor: Extractor) 
 
 
 @pytest.mark.parametrize(("text", "sub_event_type"), ACLED_TYPES)
-def test_acled_sub_event_types(extractor: Extractor, text: str, sub_event_type: str) -> None:
-    assert one(extractor, text).sub_event_type == sub_event_type
+def test_acled_sub_event_types(rules: Extractor, text: str, sub_event_type: str) -> None:
+    assert one(rules, text).sub_event_type == sub_event_type
 
 
 def test_air_support_does_not_make_a_recapture_an_air_strike(extractor: Extractor) -> None:
@@ -1763,9 +1763,9 @@ def test_the_new_traps_leave_incidents_alone(extractor: Extractor, text: str,
     ("Rebels took control, this Saturday 9 March, of Nyanzale, in North Kivu, after violent "
      "combats with the army.", "Non-state actor overtakes territory"),
 ])
-def test_more_sub_event_type_rules(extractor: Extractor, text: str,
+def test_more_sub_event_type_rules(rules: Extractor, text: str,
                                    sub_event_type: str) -> None:
-    assert one(extractor, text).sub_event_type == sub_event_type
+    assert one(rules, text).sub_event_type == sub_event_type
 
 
 @pytest.mark.parametrize(("text", "killed", "injured"), [
@@ -1784,13 +1784,13 @@ def test_where_victims_came_from_is_not_where_it_happened(extractor: Extractor) 
 
 
 def test_a_live_blog_entry_without_a_day_is_news_of_the_day_it_was_posted(
-        extractor: Extractor) -> None:
+        rules: Extractor) -> None:
     blog = ("09:10 - An air strike hit a house in Rafah late on Tuesday, killing five people.\n"
             "18:30 - Thousands of people are marching in Tel Aviv for a hostage deal.")
-    assert [i.date for i in extract(extractor, blog)] == ["2024-03-12", "2024-03-14"]
+    assert [i.date for i in extract(rules, blog)] == ["2024-03-12", "2024-03-14"]
     headed = ("(Tuesday) 17:50 - Reports of a blast near a checkpoint in Jalalabad.\n"
               "18:30 - Police say a suicide bomber killed four people in Jalalabad.")
-    assert [i.date for i in extract(extractor, headed)] == ["2024-03-12", "2024-03-12"]
+    assert [i.date for i in extract(rules, headed)] == ["2024-03-12", "2024-03-12"]
 
 
 def test_a_quoted_date_is_a_name(extractor: Extractor) -> None:

@@ -1,0 +1,99 @@
+"""A trained screen over the rules: drops incidents whose sentences read like no incident at all.
+
+The rules find what a sentence says happened; they are weakest at telling the report of an event
+from the many sentences that use its words without reporting one: a year's tallies, an outlook,
+"an attack on sovereignty", a trial, a warning. The screen is a spaCy text classifier (a bag of
+words and word pairs, `spacy.TextCatBOW.v3`) trained by `extraction/train_screen.py` on the
+evidence of the incidents the rules find in the project's evaluation sets, each labelled by
+whether a writer coded it, and on the sentences of the sets' texts that report nothing.
+
+An incident is dropped when the classifier's probability that its evidence reports no incident
+exceeds `threshold`; incidents of the `guarded` (violent) event types must also have a rule
+confidence below `guard`, so a well-placed report of killing is never silenced by wording alone.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterable, Sequence
+from importlib.resources import files
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.pipeline import TextCategorizer
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from extraction.model import Incident
+
+INCIDENT, NONE = "incident", "none"
+TEXTCAT = "textcat"
+MODEL: dict[str, Any] = {
+    "@architectures": "spacy.TextCatBOW.v3",
+    "exclusive_classes": True,
+    "ngram_size": 2,
+    "no_output_layer": False,
+    "length": 2**18,
+}
+
+
+def classifier() -> Language:
+    """A blank pipeline holding the screen's (untrained) text classifier."""
+    nlp = spacy.blank("en", vocab=Vocab())
+    nlp.add_pipe(TEXTCAT, config={"model": MODEL})
+    for label in (INCIDENT, NONE):
+        textcat(nlp).add_label(label)
+    return nlp
+
+
+def textcat(nlp: Language) -> TextCategorizer:
+    component = nlp.get_pipe(TEXTCAT)
+    assert isinstance(component, TextCategorizer)
+    return component
+
+
+def screen_text(evidence: Sequence[str]) -> str:
+    """What the classifier reads of an incident: its sentences, lower-cased (the sets are small
+    enough that "Attack" opening a sentence and "attack" inside one should count as one word)."""
+    return " ".join(evidence).lower()
+
+
+def load_classifier(path: str) -> Language:
+    """The trained classifier from `path`, relative to config/."""
+    return read_classifier(files("config").joinpath(*path.split("/")).read_bytes())
+
+
+def read_classifier(data: bytes) -> Language:
+    """A trained classifier from its file's bytes (the component's, gzipped)."""
+    nlp = classifier()
+    textcat(nlp).from_bytes(gzip.decompress(data))
+    return nlp
+
+
+class IncidentScreen:
+    """Filters `doc._.incidents` through the trained classifier."""
+
+    def __init__(self, nlp: Language, threshold: float, guard: float,
+                 guarded: Iterable[str]) -> None:
+        self.nlp = nlp
+        self.threshold = threshold
+        self.guard = guard
+        self.guarded = frozenset(guarded)
+
+    def not_incident(self, evidence: Sequence[Sequence[str]]) -> list[float]:
+        """For each incident's evidence, the probability that it reports no incident."""
+        return [doc.cats[NONE] for doc in self.nlp.pipe(screen_text(e) for e in evidence)]
+
+    def keeps(self, incident: Incident, not_incident: float) -> bool:
+        if not_incident <= self.threshold:
+            return True
+        return incident.event_type in self.guarded and incident.confidence >= self.guard
+
+    def __call__(self, doc: Doc) -> Doc:
+        incidents: list[Incident] = doc._.incidents
+        if incidents:
+            scores = self.not_incident([i.evidence for i in incidents])
+            doc._.incidents = [i for i, p in zip(incidents, scores, strict=True)
+                               if self.keeps(i, p)]
+        return doc
