@@ -29,6 +29,11 @@ def count_words(counts: list[tuple[str, int]]) -> str:
     return ", ".join(f"{name} {n}" for name, n in counts)
 
 
+def counted(n: int, noun: str) -> str:
+    """'1 incident', '3 incidents'."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def summary_line(view: AlertView) -> str:
     """One of a summary's most serious incidents: what, where, what happened, casualties."""
     facts = "; ".join(f for f in (view.casualties, view.date) if f)
@@ -40,7 +45,8 @@ def render_summary(flt: Filter, summary: Summary) -> str:
     if not summary.total:
         return f"{head}: no incidents."
     lines = [
-        f"{head}: {summary.total} incidents, {summary.killed} killed, {summary.injured} injured.",
+        f"{head}: {counted(summary.total, 'incident')}, {summary.killed} killed, "
+        f"{summary.injured} injured.",
         "By country: " + count_words(summary.by_country),
         "By type: " + count_words(summary.by_type),
         "Most serious:",

@@ -26,6 +26,7 @@ from bot.models import Chat, StoredIncident
 from bot.queries import Summary
 from bot.texts import (
     count_words,
+    counted,
     period_words,
     render_latest,
     render_summary,
@@ -125,7 +126,7 @@ def alert_blocks(view: AlertView) -> list[Block]:
 
 
 def source_line(view: AlertView) -> str:
-    count = f"{view.source_count} source" + ("s" if view.source_count != 1 else "")
+    count = counted(view.source_count, "source")
     parts = [f"🔗 {link(view.link, clip(view.source, 80))}", count]
     if view.delay:
         parts.append(f"sent {escape(view.delay)}")
@@ -170,7 +171,8 @@ def summary(flt: Filter, result: Summary) -> Reply:
     if not result.total:
         return Reply(f"{head}: no incidents.")
     lines = [
-        f"{head}: {result.total} incidents, {result.killed} killed, {result.injured} injured.",
+        f"{head}: {counted(result.total, 'incident')}, {result.killed} killed, "
+        f"{result.injured} injured.",
         "*By country:* " + escape(count_words(result.by_country)),
         "*By type:* " + escape(count_words(result.by_type)),
         "*Most serious:*",

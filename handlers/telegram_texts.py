@@ -11,7 +11,7 @@ from bot.commands import CommandError, SubscribeResult
 from bot.filters import Filter
 from bot.models import Chat, StoredIncident, utcnow
 from bot.queries import Summary
-from bot.texts import count_words, period_words, summary_line
+from bot.texts import count_words, counted, period_words, summary_line
 
 MAX_ALERT_CHARS = 500  # visible characters of one alert
 MAX_MESSAGE_CHARS = 4096  # Telegram's limit for one message
@@ -119,7 +119,7 @@ def alert(view: AlertView, *, pushed: bool = True) -> str:
         if view.link and view.link.startswith(("https://", "http://"))
         else escape(source)
     )
-    count = _count(view.source_count, "source")
+    count = counted(view.source_count, "source")
     when = (f"sent {view.delay}" if view.delay else None) if pushed else view.date
     tail = " · ".join(p for p in (count, when) if p)
     below = [escape(facts)] if facts else []
@@ -133,7 +133,7 @@ def alert(view: AlertView, *, pushed: bool = True) -> str:
 def update(note: UpdateNote) -> str:
     """A material change, as a short reply to the alert it updates."""
     changes = "; ".join(escape(c) for c in note.changes())
-    return f"<b>Update:</b> {changes} · {_count(note.sources, 'source')}"
+    return f"<b>Update:</b> {changes} · {counted(note.sources, 'source')}"
 
 
 def catch_up(view: CatchUpView) -> str:
@@ -160,7 +160,7 @@ def summary(flt: Filter, result: Summary) -> list[str]:
     if not result.total:
         return [f"{head}: no incidents."]
     lines = [
-        f"{head}: {_count(result.total, 'incident')}, {result.killed} killed, "
+        f"{head}: {counted(result.total, 'incident')}, {result.killed} killed, "
         f"{result.injured} injured.",
         "<b>By country:</b> " + escape(count_words(result.by_country)),
         "<b>By type:</b> " + escape(count_words(result.by_type)),
@@ -221,10 +221,6 @@ def paused(until: datetime | None) -> str:
 
 def resumed(was_paused: bool) -> str:
     return "Alerts resumed." if was_paused else "Alerts were not paused."
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _pack(blocks: list[str], sep: str = "\n\n") -> list[str]:

@@ -230,7 +230,7 @@ async def test_a_channel_subscribes_and_only_matching_channels_get_the_alert(
         latest = await slack.ask("/latest", "Syria")
         assert "Latest for" in latest["text"] and "7 killed" in json.dumps(latest["blocks"])
         summary = await slack.ask("/summary", "24h Syria")
-        assert "1 incidents, 7 killed, 20 injured" in summary["text"]
+        assert "1 incident, 7 killed, 20 injured" in summary["text"]
         empty = await slack.ask("/latest", "Sudan", SUDAN_ROOM)
         assert empty["text"] == "No incidents yet for `country:Sudan`."
 
