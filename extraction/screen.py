@@ -8,8 +8,9 @@ evidence of the incidents the rules find in the project's evaluation sets, each 
 whether a writer coded it, and on the sentences of the sets' texts that report nothing.
 
 An incident is dropped when the classifier's probability that its evidence reports no incident
-exceeds `threshold`; incidents of the `guarded` (violent) event types must also have a rule
-confidence below `guard`, so a well-placed report of killing is never silenced by wording alone.
+exceeds `threshold`. Incidents of the `guarded` (violent) event types are kept when the rules
+are confident of them (`guard`) or they report anyone killed or injured: a report of people
+shot is never silenced for its wording alone.
 """
 
 from __future__ import annotations
@@ -88,7 +89,8 @@ class IncidentScreen:
     def keeps(self, incident: Incident, not_incident: float) -> bool:
         if not_incident <= self.threshold:
             return True
-        return incident.event_type in self.guarded and incident.confidence >= self.guard
+        return incident.event_type in self.guarded and (
+            incident.confidence >= self.guard or bool(incident.killed) or bool(incident.injured))
 
     def __call__(self, doc: Doc) -> Doc:
         incidents: list[Incident] = doc._.incidents

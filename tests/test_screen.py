@@ -47,11 +47,13 @@ def test_the_screen_lets_reports_through(
     assert extract(extractor, text) == extract(rules, text) != []
 
 
-def _incident(event_type: str, sub_event_type: str, confidence: float) -> Incident:
-    return Incident(event_type, sub_event_type, evidence=["..."], confidence=confidence)
+def _incident(event_type: str, sub_event_type: str, confidence: float,
+              killed: int | None = None, injured: int | None = None) -> Incident:
+    return Incident(event_type, sub_event_type, killed=killed, injured=injured,
+                    evidence=["..."], confidence=confidence)
 
 
-def test_a_confident_violent_incident_is_never_dropped_for_its_wording(
+def test_a_confident_or_deadly_violent_incident_is_never_dropped_for_its_wording(
         extractor: Extractor) -> None:
     screen = extractor.nlp.get_pipe(SCREEN)
     assert isinstance(screen, IncidentScreen)
@@ -59,8 +61,13 @@ def test_a_confident_violent_incident_is_never_dropped_for_its_wording(
     assert screen.keeps(_incident(*attack, confidence=0.95), not_incident=0.99)
     assert not screen.keeps(_incident(*attack, confidence=0.75), not_incident=0.99)
     assert screen.keeps(_incident(*attack, confidence=0.75), not_incident=0.5)
-    # A protest or an arrest is never guarded: it does not alert without a filter asking.
-    assert not screen.keeps(_incident("Protests", "Peaceful protest", 1.0), not_incident=0.99)
+    assert screen.keeps(_incident(*attack, confidence=0.75, killed=40), not_incident=0.99)
+    assert screen.keeps(_incident(*attack, confidence=0.75, injured=3), not_incident=0.99)
+    # "No casualties" guards nothing; nor does a protest's toll: protests and arrests do not
+    # alert without a filter asking for them.
+    assert not screen.keeps(_incident(*attack, confidence=0.75, killed=0), not_incident=0.99)
+    assert not screen.keeps(_incident("Protests", "Excessive force against protesters", 1.0,
+                                      killed=2), not_incident=0.99)
 
 
 GOLD_ROWS = [
