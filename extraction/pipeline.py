@@ -1,9 +1,10 @@
-"""sitrep's spaCy pipeline: `spacy.blank("en")` plus two rule components fed from config/.
+"""sitrep's spaCy pipeline: `spacy.blank("en")` plus three components fed from config/.
 
 `sitrep_sentences` cuts the cleaned article into sentences with the project's rules (no cut after
-"Gen." or an initial; a paragraph always ends one), and `sitrep_incidents` reads the sentences
-into incidents (`doc._.incidents`). Both are registered spaCy factories whose settings name files
-in config/, so a pipeline can be assembled from the project's own patterns anywhere spaCy runs.
+"Gen." or an initial; a paragraph always ends one), `sitrep_incidents` reads the sentences into
+incidents (`doc._.incidents`), and `sitrep_screen` drops those a trained classifier reads as no
+incident (extraction/screen.py). All are registered spaCy factories whose settings name files in
+config/, so a pipeline can be assembled from the project's own data anywhere spaCy runs.
 """
 
 from __future__ import annotations
