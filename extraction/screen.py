@@ -5,7 +5,8 @@ from the many sentences that use its words without reporting one: a year's talli
 "an attack on sovereignty", a trial, a warning. The screen is a spaCy text classifier (a bag of
 words and word pairs, `spacy.TextCatBOW.v3`) trained by `extraction/train_screen.py` on the
 evidence of the incidents the rules find in the project's evaluation sets, each labelled by
-whether a writer coded it, and on the sentences of the sets' texts that report nothing.
+whether a writer coded it, and on the sentences with an incident's word in them in the sets'
+texts that report nothing.
 
 An incident is dropped when the classifier's probability that its evidence reports no incident
 exceeds `threshold`. Incidents of the `guarded` (violent) event types are kept when the rules
