@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from re import _constants, _parser  # type: ignore[attr-defined]
 from typing import Any
 
+from extraction.regex_cache import rules_cache
+
 _UPPER_LITERAL = re.compile(r"(?<!\\)[A-Z]")
 
 
@@ -30,7 +32,7 @@ def lower_flags(pattern: str) -> int:
 
 def compile_lower(pattern: str) -> re.Pattern[str]:
     """Compile a rule for lower-cased text; one naming capitals still matches either case."""
-    return re.compile(pattern, lower_flags(pattern))
+    return rules_cache().compile(pattern, lower_flags(pattern))
 
 
 # -- word-start gates -------------------------------------------------------------------------
@@ -98,6 +100,10 @@ def matches_at(pattern: re.Pattern[str], text: str, starts: list[int],
 
 def gate(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Word beginnings one of which every match of `pattern` starts with; None if unknown."""
+    return rules_cache().derived("gate", pattern, lambda: _gate(pattern))
+
+
+def _gate(pattern: re.Pattern[str]) -> frozenset[str] | None:
     try:
         states = _sequence(list(_parser.parse(pattern.pattern, pattern.flags)),
                            {("", True, False)})
@@ -222,10 +228,11 @@ class BranchGate:
 
     def __init__(self, patterns: list[str], flags: int) -> None:
         branches_ = [b for p in patterns for b in branches(p)]
+        cache = rules_cache()
         try:
-            compiled = [re.compile(b, flags) for b in branches_]
+            compiled = [cache.compile(b, flags) for b in branches_]
         except re.error:  # a branch does not stand alone: the patterns are kept whole
-            compiled = [re.compile(p, flags) for p in patterns]
+            compiled = [cache.compile(p, flags) for p in patterns]
         gates = [gate(c) for c in compiled]
         self._always = [c for needed, c in zip(gates, compiled, strict=True) if needed is None]
         # Branches needing the same word beginnings ("the match", "the game") are searched as
@@ -234,7 +241,7 @@ class BranchGate:
         for needed, c in zip(gates, compiled, strict=True):
             if needed is not None:
                 grouped.setdefault(needed, []).append(c.pattern)
-        self._gated = [re.compile("|".join(f"(?:{b})" for b in group), flags)
+        self._gated = [cache.compile("|".join(f"(?:{b})" for b in group), flags)
                        for group in grouped.values()]
         # word beginning -> the gated groups it lets through
         self._by_start: dict[str, list[int]] = {}

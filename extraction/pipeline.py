@@ -17,6 +17,7 @@ import numpy
 import spacy
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 from thinc.types import Ints2d
@@ -25,6 +26,7 @@ from extraction.config_files import config_yaml
 from extraction.incidents import IncidentReader, doc_text
 from extraction.knowledge import Knowledge
 from extraction.model import Incident
+from extraction.regex_cache import rules_cache
 from extraction.screen import IncidentScreen, load_classifier
 from extraction.text import TextRules, paragraphs, sentence_starts
 
@@ -90,7 +92,10 @@ def make_incident_reader(
 def make_incident_screen(
     nlp: Language, name: str, model: str, threshold: float, guard: float, guarded: list[str],
 ) -> IncidentScreen:
-    return IncidentScreen(load_classifier(model), threshold, guard, guarded)
+    # The classifier tokenizes as the pipeline does: it shares the pipeline's tokenizer.
+    tokenizer = nlp.tokenizer
+    assert isinstance(tokenizer, Tokenizer)
+    return IncidentScreen(load_classifier(model, tokenizer), threshold, guard, guarded)
 
 
 def build_nlp(*, screen: bool = True) -> Language:
@@ -104,6 +109,7 @@ def build_nlp(*, screen: bool = True) -> Language:
     nlp.add_pipe(INCIDENTS)
     if screen:
         nlp.add_pipe(SCREEN)
+    rules_cache().save()
     return nlp
 
 

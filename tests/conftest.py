@@ -19,6 +19,16 @@ from tests.local_server import serve_local
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def user_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The run's own user cache directory (where the extractor keeps compiled rule patterns),
+    for this process and the commands the tests start."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+    yield
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def extractor():  # type: ignore[no-untyped-def]
     from extraction import Extractor
