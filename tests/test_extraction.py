@@ -917,6 +917,8 @@ def test_bulletin_items_are_separate_incidents(extractor: Extractor) -> None:
 
 @pytest.mark.parametrize("text", [
     "The central bank in Brasilia launched an 'attack' on inflation on Wednesday.",
+    "Rebel leaders in Bamenda, Cameroon, called state schooling an attack on Anglophone "
+    "identity on Monday.",
     "A hospital in Leeds was hit by a ransomware attack on Monday.",
     "A court in Paris convicted eight men over the 2016 truck attack in Nice.",
     "A rocket carrying 20 internet satellites lifted off from Florida on Tuesday.",
@@ -1762,6 +1764,27 @@ def test_the_new_traps_leave_incidents_alone(extractor: Extractor, text: str,
     # A town taken "this Saturday" after combats
     ("Rebels took control, this Saturday 9 March, of Nyanzale, in North Kivu, after violent "
      "combats with the army.", "Non-state actor overtakes territory"),
+    # The release of people abducted before is the news (ACLED: Other) ...
+    ("Nine traders abducted near Gusau, Nigeria, in October were released by their captors on "
+     "Monday.", "Other"),
+    ("A nurse kidnapped in Bamenda, Cameroon, has regained her freedom, her family said on "
+     "Tuesday.", "Other"),
+    # ... unless some were let go as others were taken.
+    ("Gunmen abducted 14 passengers near Funtua, Nigeria, on Monday and later released three "
+     "elderly women.", "Abduction/forced disappearance"),
+    ("Yemeni government forces regained hilltop positions west of Marib on Monday after "
+     "repelling an assault.", "Government regains territory"),
+    ("Malian troops reported retaking the town of Lere on Sunday.",
+     "Government regains territory"),
+    ("Army engineers dismantled an IED planted under a bridge near Kunduz, Afghanistan, on "
+     "Sunday.", "Disrupted weapons use"),
+    # Houses blown up hurting no one: the destruction is the event.
+    ("Israeli troops detonated four houses in Kfar Kila, Lebanon, on Monday.",
+     "Looting/property destruction"),
+    ("Soldiers blew up a row of houses in Aitaroun, Lebanon, on Monday.",
+     "Looting/property destruction"),
+    ("A bomb detonated near houses in Kfar Kila, Lebanon, on Monday, wounding two.",
+     "Remote explosive/landmine/IED"),
 ])
 def test_more_sub_event_type_rules(rules: Extractor, text: str,
                                    sub_event_type: str) -> None:
