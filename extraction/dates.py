@@ -56,7 +56,9 @@ _PATTERNS = [
                          r"tonight|overnight|earlier today|earlier on \w+day)\b", re.IGNORECASE)),
     ("ago", re.compile(r"\b(?P<prefix>)(?P<n>\d+|two|three|four|five|six)\s+days\s+ago\b",
                        re.IGNORECASE)),
-    ("year", re.compile(r"\b(?P<prefix>in|since|during|of)\s+(?P<year>(?:19|20)\d\d)\b")),
+    # "in 2023", "during the 2024 unrest", "on Christmas Eve 2023"
+    ("year", re.compile(r"\b(?P<prefix>in|since|during|of|during\s+the|(?:Christmas|Easter|"
+                        r"New\s+Year's)(?:\s+(?:Eve|Day|Sunday))?)\s+(?P<year>(?:19|20)\d\d)\b")),
 ]
 # A sentence with none of these word beginnings and no digit holds no date expression.
 _GATE = frozenset([*(d[:3] for d in WEEKDAYS), *(m[:3] for m in MONTHS), "yes", "las", "ove", "pre",

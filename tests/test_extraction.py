@@ -964,6 +964,20 @@ def test_more_traps(extractor: Extractor, text: str) -> None:
     assert extract(extractor, text) == []
 
 
+@pytest.mark.parametrize("text", [
+    # a service's name, a year's unrest, a city's record, a holiday of years past
+    "- Scale up clinical management of rape services in Kassala and Gedaref, Sudan.",
+    "Activists in Nairobi, Kenya, say dozens of students were abducted by security agents "
+    "during the 2023 unrest.",
+    "Kharkiv, Ukraine, has been a frequent target of Russian missile and drone attacks since "
+    "the invasion began.",
+    "Jos, Nigeria, was among the worst-hit areas in the attacks of Christmas Eve 2023, when "
+    "dozens of villagers were killed.",
+])
+def test_traps_the_rules_see(rules: Extractor, text: str) -> None:
+    assert extract(rules, text) == []
+
+
 @pytest.mark.parametrize(("text", "killed"), [
     ("Militants attacked an army base in Borno, Nigeria, on Saturday; 20 insurgents and "
      "4 soldiers died.", 24),
@@ -1778,6 +1792,11 @@ def test_the_new_traps_leave_incidents_alone(extractor: Extractor, text: str,
      "Government regains territory"),
     ("Army engineers dismantled an IED planted under a bridge near Kunduz, Afghanistan, on "
      "Sunday.", "Disrupted weapons use"),
+    # Tear gas shells are no artillery, grenades carried no grenade attack.
+    ("Police fired several rounds of tear gas shells at protesters in Sylhet, Bangladesh, on "
+     "Monday.", "Protest with intervention"),
+    ("About 30 militants armed with rifles and rocket-propelled grenades attacked a police post "
+     "near Tank, Pakistan, on Monday.", "Armed clash"),
     # Houses blown up hurting no one: the destruction is the event.
     ("Israeli troops detonated four houses in Kfar Kila, Lebanon, on Monday.",
      "Looting/property destruction"),
