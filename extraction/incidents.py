@@ -32,6 +32,9 @@ SPONSOR_WORDS = frozenset({"backed", "supported", "sponsored", "funded", "armed"
                            "aided", "helped", "assisted", "joined", "accompanied", "led",
                            "identified", "described", "named", "reported", "quoted", "cited"})
 SOURCE_NOUNS = frozenset({"attack", "fire", "attacks", "shelling", "assault", "gunfire"})
+# "attributed the killing to X", "blamed the attack on X": X acted.
+BLAME_VERBS = frozenset({"attributed", "attributes", "attributing", "ascribed", "blamed",
+                         "blames", "blaming"})
 VICTIM_KINDS = frozenset({"civilians", "protesters"})
 NEAR_WORDS = 12  # an actor further than this from the trigger is not a party to it
 CLAIM_VERBS = frozenset({"said", "says", "claimed", "announced", "confirmed", "stated"})
@@ -339,8 +342,12 @@ class IncidentReader:
 
     @staticmethod
     def _agent(words: list[Any], first: int) -> bool:
-        """"by X", "by the X", "under fire from X", but not "backed by X"."""
+        """"by X", "by the X", "under fire from X", "blamed the attack on X", but not
+        "backed by X"."""
         for k in (first - 1, first - 2):
+            if k >= 0 and words[k].part in ("to", "on") and any(
+                    w.part in BLAME_VERBS for w in words[max(0, k - 8):k]):
+                return k == first - 1 or words[first - 1].part == "the"
             if k < 0 or not (words[k].part in AGENT_WORDS or (
                     words[k].part == "from" and k > 0 and words[k - 1].part in SOURCE_NOUNS)):
                 continue

@@ -1659,6 +1659,13 @@ def test_acled_sub_event_types(rules: Extractor, text: str, sub_event_type: str)
     assert one(rules, text).sub_event_type == sub_event_type
 
 
+def test_who_a_killing_is_blamed_on_acted(extractor: Extractor) -> None:
+    found = one(extractor, "A community leader was shot dead at his home in Suarez, Colombia, "
+                           "on Sunday. Local groups attributed the killing to FARC dissidents.")
+    assert found.sub_event_type == "Attack"
+    assert [a.role for a in found.actors if a.name == "FARC dissidents"] == ["actor1"]
+
+
 def test_air_support_does_not_make_a_recapture_an_air_strike(extractor: Extractor) -> None:
     text = ("Government troops backed by air strikes regained control of the town of Kalemie "
             "on Sunday after the rebels pulled back.")
@@ -1797,6 +1804,19 @@ def test_the_new_traps_leave_incidents_alone(extractor: Extractor, text: str,
      "Monday.", "Protest with intervention"),
     ("About 30 militants armed with rifles and rocket-propelled grenades attacked a police post "
      "near Tank, Pakistan, on Monday.", "Armed clash"),
+    ("US aircraft carried out a series of raids on the port of Hodeidah, Yemen, on Wednesday, "
+     "killing four workers.", "Air/drone strike"),
+    # An attack named as what the men were arrested over; weapons seized, not used.
+    ("Police in Srinagar, India, arrested three men on Sunday in connection with the grenade "
+     "attack at a market.", "Arrests"),
+    ("Police arrested four suspected militants in a raid near Quetta, Pakistan, on Monday and "
+     "seized suicide vests and hand grenades.", "Arrests"),
+    ("Troops recovered rifles and a grenade launcher after a clash with rebels near Las Navas, "
+     "Northern Samar, on Wednesday, in which three rebels were killed.", "Armed clash"),
+    ("Soldiers seized an arms cache of 12 rifles, 2 mortars and grenades in Imphal, India, on "
+     "Tuesday.", "Disrupted weapons use"),
+    ("Gang members stormed neighbourhoods of Liancourt, Haiti, on Wednesday, shooting residents "
+     "and setting homes on fire, leaving at least 20 people dead.", "Attack"),
     # Houses blown up hurting no one: the destruction is the event.
     ("Israeli troops detonated four houses in Kfar Kila, Lebanon, on Monday.",
      "Looting/property destruction"),
