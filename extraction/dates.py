@@ -74,6 +74,9 @@ _NEEDS: dict[str, tuple[str, ...]] = {"iso": ("digit",), "dmn": ("digit",),
                                       "weekday": ("day",), "year": ("digit",)}
 # "GUSAU, May 16 (Wire) - ...": the dateline says when the story was filed, not the event.
 _DATELINE_END = re.compile(r"\s*(?:\([^)]{1,40}\))?\s*[-–—]\s")
+# "IMPHAL, Sept 18: ..." files the story too; a bulletin's bare "18 Sep: ..." dates its item.
+_DATELINE_CITY = re.compile(r"\s*[A-Z][\w.'’ -]{1,30},\s*$")
+_COLON_END = re.compile(r"\s*:\s")
 DATELINE_CHARS = 80
 # "the toll from Monday night's blast": the day of the event, not the start of a series.
 _POSSESSIVE = re.compile(r"(?:\s+(?:night|morning|evening|afternoon))?['’]s\b")
@@ -223,7 +226,8 @@ def find_dates(text: str, published: date | None, starts: frozenset[str] | None 
             elif prefix in ("since", "from", "began on", "started on") \
                     and not _POSSESSIVE.match(text, m.end()):
                 label = "since"
-            elif start < DATELINE_CHARS and _DATELINE_END.match(text, m.end()):
+            elif start < DATELINE_CHARS and (_DATELINE_END.match(text, m.end()) or (
+                    _COLON_END.match(text, m.end()) and _DATELINE_CITY.fullmatch(text, 0, start))):
                 label = "filed"
             elif _SPEECH.search(text[max(0, start - 40):start]):
                 label = "report"

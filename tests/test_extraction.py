@@ -423,9 +423,15 @@ def test_a_day_to_come_is_no_events_date(extractor: Extractor) -> None:
     assert incident.date == "2024-03-12"
 
 
-def test_dateline_is_not_the_event_day(extractor: Extractor) -> None:
-    text = ("KANO, March 14 (Wire) - Gunmen attacked a police station in Kano, Nigeria, "
-            "late on Monday, killing three officers, police said on Wednesday.")
+@pytest.mark.parametrize("text", [
+    "KANO, March 14 (Wire) - Gunmen attacked a police station in Kano, Nigeria, late on Monday, "
+    "killing three officers, police said on Wednesday.",
+    # a local paper's dateline ends in a colon; a bulletin's "11 Mar: ..." dates its item
+    "KANO, March 14: Gunmen attacked a police station in Kano, Nigeria, late on Monday, "
+    "killing three officers, police said.",
+    "NIGERIA | Kano | 11 Mar: Gunmen attacked a police station in Kano, killing three officers.",
+])
+def test_a_dateline_is_not_the_event_day(extractor: Extractor, text: str) -> None:
     assert one(extractor, text).date == "2024-03-11"
 
 
