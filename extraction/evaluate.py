@@ -236,16 +236,14 @@ def read_gold(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def published(row: dict[str, Any]) -> date | None:
+    """The day a gold row was published, if it says."""
+    return date.fromisoformat(row["published"][:10]) if row.get("published") else None
+
+
 def evaluate(rows: Iterable[dict[str, Any]], extractor: Extractor) -> Report:
     rows = list(rows)
-    requests = [
-        (
-            row["text"],
-            date.fromisoformat(row["published"][:10]) if row.get("published") else None,
-            row.get("title"),
-        )
-        for row in rows
-    ]
+    requests = [(row["text"], published(row), row.get("title")) for row in rows]
     report = Report()
     for row, predicted in zip(rows, extractor.extract_many(requests), strict=True):
         gold = [Incident.from_dict(g) for g in row["incidents"]]

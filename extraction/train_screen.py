@@ -18,14 +18,13 @@ import logging
 import random
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.training import Example
 from spacy.util import fix_random_seed, minibatch
 
-from extraction.evaluate import pair, read_gold
+from extraction.evaluate import pair, published, read_gold
 from extraction.model import Incident
 from extraction.pipeline import Extractor
 from extraction.screen import INCIDENT, NONE, TEXTCAT, classifier, screen_text, textcat
@@ -45,8 +44,8 @@ def examples(rows: Iterable[dict], extractor: Extractor) -> list[LabelledText]:
     """(text, label) pairs from evaluation rows, each distinct pair once, in reading order."""
     found: dict[LabelledText, None] = {}
     for row in rows:
-        published = date.fromisoformat(row["published"][:10]) if row.get("published") else None
-        predicted = extractor.extract(row["text"], published=published, title=row.get("title"))
+        predicted = extractor.extract(row["text"], published=published(row),
+                                      title=row.get("title"))
         gold = [Incident.from_dict(g) for g in row["incidents"]]
         paired = {j for _, j in pair(gold, predicted)}
         for j, incident in enumerate(predicted):
