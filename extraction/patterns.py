@@ -230,11 +230,21 @@ def branches(pattern: str) -> list[str]:
     return out
 
 
+def unlooked(branch: str) -> str:
+    """`branch` with the lookbehind it opens with made part of the match: "(?<=\\bover )the
+    attack" matches somewhere in a text exactly when "\\bover the attack" does, which the
+    word-start gate and the regex engine's literal-prefix search both read."""
+    if not branch.startswith("(?<="):
+        return branch
+    close = next(i for i, ch, depth in _structure(branch) if ch == ")" and depth == 1)
+    return branch[4:close] + branch[close + 1:]
+
+
 class BranchGate:
     """Tells when the alternation of `patterns` cannot match a text, from its branches."""
 
     def __init__(self, patterns: list[str], flags: int) -> None:
-        branches_ = [b for p in patterns for b in branches(p)]
+        branches_ = [unlooked(b) for p in patterns for b in branches(p)]
         cache = rules_cache()
         try:
             compiled = [cache.compile(b, flags) for b in branches_]
