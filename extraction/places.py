@@ -157,7 +157,10 @@ DESTINATION_VERBS = frozenset({"fled", "flee", "flees", "fleeing", "displaced", 
                                "admitted", "relocated", "driven", "deported", "repatriated",
                                "returning", "headed", "heading"})
 # "workers hailing from Punjab", "originally from Kasai": where people came from.
-ORIGIN_WORDS = frozenset({"hailing", "hail", "hails", "originally", "originating"})
+ORIGIN_WORDS = frozenset({"hailing", "hail", "hails", "originally", "originating",
+                          # "a family from Sialkot", "pilgrims from Punjab": people's home
+                          "family", "families", "pilgrims", "tourists", "migrants",
+                          "labourers", "laborers", "passengers", "devotees", "natives"})
 # Nouns that end a capitalised name rather than belong to it: "Nyaung Pin Thar village".
 RUN_ENDS = SETTLEMENT_NOUNS | CAMP_WORDS | ADMIN_WORDS | LOCAL_UNIT_WORDS
 UNKNOWN = -1  # id of a place the gazetteer does not have (see `PlaceFinder._settlement`)

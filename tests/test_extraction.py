@@ -1846,9 +1846,16 @@ def test_bulletin_casualty_shorthand(extractor: Extractor, text: str, killed: in
     assert (found.killed, found.injured) == (killed, injured)
 
 
-def test_where_victims_came_from_is_not_where_it_happened(extractor: Extractor) -> None:
-    text = "Gunmen shot dead 11 labourers hailing from Punjab in Balochistan on Sunday."
-    assert one(extractor, text).location.admin1 == "Balochistan"
+@pytest.mark.parametrize(("text", "admin1", "place"), [
+    ("Gunmen shot dead 11 labourers hailing from Punjab in Balochistan on Sunday.",
+     "Balochistan", None),
+    ("Six pilgrims from Multan drowned on Monday when flash floods swept their van off a road "
+     "near Chitral.", "Khyber Pakhtunkhwa", "Chitral"),
+])
+def test_where_victims_came_from_is_not_where_it_happened(extractor: Extractor, text: str,
+                                                          admin1: str, place: str | None) -> None:
+    found = one(extractor, text).location
+    assert (found.admin1, found.place) == (admin1, place)
 
 
 def test_a_live_blog_entry_without_a_day_is_news_of_the_day_it_was_posted(
