@@ -71,6 +71,30 @@ def test_a_confident_or_deadly_violent_incident_is_never_dropped_for_its_wording
                                       killed=2), not_incident=0.99)
 
 
+
+def test_the_classifier_reads_only_what_the_screen_may_drop(extractor: Extractor) -> None:
+    screen = extractor.nlp.get_pipe(SCREEN)
+    assert isinstance(screen, IncidentScreen)
+    read: list[list[str]] = []
+
+    class Counting(IncidentScreen):
+        def not_incident(self, evidence):  # type: ignore[no-untyped-def]
+            read.extend(list(e) for e in evidence)
+            return super().not_incident(evidence)
+
+    counting = Counting(screen.nlp, screen.threshold, screen.guard, screen.guarded)
+    deadly = _incident("Violence against civilians", "Attack", 0.75, killed=3)
+    outlook = _incident("Violence against civilians", "Attack", 0.75)
+    outlook.evidence = ["Analysts expect attacks on army posts to rise in the rainy season."]
+    doc = extractor.nlp.make_doc("...")
+    doc._.incidents = [deadly, outlook]
+    assert counting(doc)._.incidents == [deadly]
+    assert read == [outlook.evidence]
+    doc._.incidents = [deadly]
+    assert counting(doc)._.incidents == [deadly]
+    assert read == [outlook.evidence]  # nothing more was read
+
+
 GOLD_ROWS = [
     {"id": "t1", "published": "2024-03-13",
      "text": "Gunmen killed five people in a village in Zamfara State, Nigeria, on Monday.",
