@@ -901,6 +901,26 @@ def test_region_named_with_its_kind_is_the_same_area(extractor: Extractor) -> No
      "Diabaly, Mali.", "Armed clash"),
     ("Thousands of bus and taxi drivers marching towards Congress in Lima, Peru, on Monday "
      "blamed gangs that have killed dozens of drivers this year.", "Peaceful protest"),
+    ("Militants have taken over the town of Bulo Burte in Hiiraan, Somalia, after government "
+     "forces withdrew.", "Non-state actor overtakes territory"),
+    ("A mob of about 300 people attacked a church in Sargodha, Pakistan, with sticks on Sunday.",
+     "Mob violence"),
+    ("Villagers near Solola, Guatemala, beat two men accused of stealing a motorbike and set "
+     "them on fire on Friday.", "Mob violence"),
+    ("Officers were attacked with stones outside the police station in Leeds, England, on "
+     "Friday as a protest turned violent.", "Violent demonstration"),
+    ("Unknown men threw a grenade at a police post in Guayaquil, Ecuador, on Thursday. The "
+     "explosive detonated at the entrance, wounding two officers.", "Grenade"),
+    ("Settlers attacked the village of Sinjil near Ramallah on Tuesday night, setting fire to "
+     "cars and wounding three residents.", "Attack"),
+    ("A huge explosion ripped through the container terminal of the port of Chittagong, "
+     "Bangladesh, on Saturday, killing 12 workers.", "Man-made disaster"),
+    ("A cessation of hostilities between Israel and Hezbollah took effect at 04:00 on "
+     "Wednesday.", "Agreement"),
+    ("Soldiers found and safely detonated a bomb made from a mortar shell near a market in "
+     "Shariff Aguak, Philippines, on Monday.", "Disrupted weapons use"),
+    ("Government troops took over the positions around the dam near Raqqa, Syria, on Friday "
+     "without any incidents.", "Non-violent transfer of territory"),
 ])
 def test_sub_event_type_rules(rules: Extractor, text: str, sub_event_type: str) -> None:
     assert one(rules, text).sub_event_type == sub_event_type
@@ -979,6 +999,32 @@ def test_more_traps(extractor: Extractor, text: str) -> None:
     "the invasion began.",
     "Jos, Nigeria, was among the worst-hit areas in the attacks of Christmas Eve 2023, when "
     "dozens of villagers were killed.",
+    # a film's staged blast, firemen's battle, a crime headline, a fabricated clip
+    "The filming of a low-budget Tamil action drama ended in Ooty, India, on Friday with a "
+    "staged car bomb explosion on the main road.",
+    "The brigade's men battled the inferno at a tyre warehouse in Kano, Nigeria, for two hours "
+    "on Monday.",
+    "Metro briefs: shop burgled in Paltan, Dhaka; man arrested for killing wife",
+    "Doctored footage alleging a missile strike on a dam in Moldova was debunked; no such attack "
+    "took place.",
+    # weapons found on suspects or in a hideout, tear smoke, a survey, a spreading trend
+    "Police said two grenades, a pistol and detonators were recovered from the suspects in "
+    "Bannu, Pakistan, on Monday.",
+    "The hideout in Kulgam, India, contained three rifles, four grenades and an IED, police "
+    "said.",
+    "One in three women in Liberia has experienced sexual violence, the agency said on Monday.",
+    "The rebels have increasingly used armed drones against towns since they lost the capital, "
+    "striking fuel depots in Kassala, Sudan.",
+    "Kidnappings have since spread to Zamfara, Nigeria, where gangs seize students for ransom.",
+    "The provinces of Maradi and Zinder, Niger, have recorded since last year an increase of "
+    "kidnappings attributed to bandits.",
+    "The UN estimates more than 5,000 people were killed, injured or kidnapped in gang violence "
+    "in Haiti last year.",
+    # the past, a court's findings, a protest called for later
+    "Previously, the government and the rebels signed an agreement in Doha, Qatar, in March.",
+    "The court found that militiamen under his command attacked civilians and burned mosques "
+    "in Bangui, Central African Republic.",
+    "The opposition has called demonstrations in Maputo, Mozambique, for Friday.",
 ])
 def test_traps_the_rules_see(rules: Extractor, text: str) -> None:
     assert extract(rules, text) == []
