@@ -351,6 +351,11 @@ def casualties(extractor: Extractor) -> CasualtyReader:
     ("A policeman and a suspected member of the Kuki National Army (KNA) were killed.", 2, None),
     ("Six guards of the Frontier Constabulary (FC) and their driver were killed.", 7, None),
     ("Vigilantes beat the suspect for hours and he later died.", 1, None),
+    ("The governor condemned the deaths of three firefighters in the blaze.", 3, None),
+    ("Mortar rounds fell on the outskirts of the town, without causing casualties.", 0, 0),
+    ("Two drones downed over the border; no damage/casualties.", 0, 0),
+    ("A 19-year-old student died after police fired on the march.", 1, None),
+    ("The number of martyrs of the blast in the refinery reached 31 people.", 31, None),
 ])
 def test_casualty_counts(casualties: CasualtyReader, text: str, killed: int | None,
                          injured: int | None) -> None:
