@@ -45,7 +45,7 @@ ADMIN_WORDS = frozenset({"province", "state", "governorate", "region", "oblast",
 # Units below the first level: "Momo Division", "Bokkos LGA", "Beni territory", "Tsafe Local
 # Government Area" name a unit, never a region.
 LOCAL_UNIT_WORDS = frozenset({"division", "lga", "lgas", "tehsil", "payam", "woreda", "cercle",
-                              "territory", "terr", "sub"})
+                              "territory", "terr", "sub", "municipality"})
 ADMIN_PHRASES = (("local", "government"),)
 ADMIN_PHRASE_STARTS = frozenset(phrase[0] for phrase in ADMIN_PHRASES)
 # Words for first-level units: "the state of X" names a region ("the district of X" may be a
@@ -88,6 +88,8 @@ MINOR_TOWN = 5_000
 NAMESAKE_POPULATION = 1_000_000
 MONTH_ABBREVIATIONS = frozenset({"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
                                  "oct", "nov", "dec"})
+# Nouns that number the parts of a camp or a town ("Camp 5", "Block 7"): no place's name.
+NUMBERED_UNITS = frozenset({"camp", "block", "sector", "zone", "ward", "phase", "section"})
 VAGUE_NAMES = frozenset({"centre", "center", "middle", "littoral", "coast", "plateau", "capital",
                          "interior", "lakes", "islands", "coastal", "highlands", "border"})
 # "the village of Mbau", "Kabaro village": a settlement named by a word the gazetteer may lack.
@@ -275,6 +277,7 @@ class PlaceFinder:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gaz = gazetteer
+        self._continents = frozenset(c.lower() for c in gazetteer.continents)
         self.surnames: set[str] = set()
         self.regions: list[tuple[PlaceMention, Place]] = []  # the regions the article names
         self.peoples: list[str] = []  # countries of the demonyms the article uses ("Kenyan")
@@ -545,6 +548,14 @@ class PlaceFinder:
         if words[i - 1].part not in UNKNOWN_LOCATIVE \
                 or any(self._claimed(w.part or "") for w in words[i:j + 1]):
             return False
+        key = " ".join(w.part or "" for w in words[i:j + 1])
+        if key in MONTH_ABBREVIATIONS or key in self._continents:
+            return False  # "earlier in Sep", "elsewhere in Europe"
+        initials = len(words[i].text) <= 3 and words[i].text.isupper()
+        numbered = key in NUMBERED_UNITS and i + 1 < len(words) \
+            and words[i + 1].text[:1].isdigit()
+        if i == j and (initials or numbered):
+            return False  # "near FC convoy" (a force's initials), "in Camp 5", "in Block 7"
         # After "at", one word or a name with a particle is a place ("at Boulkessi", "at Ain
         # al-Asad"); several words are a venue ("at Suhrawardy Udyan"), and "at Eid prayers"
         # an occasion.
@@ -567,6 +578,8 @@ class PlaceFinder:
         best = None
         if first in SHORT_DIRECTIONS and sent.text[w.end:w.end + 1] == ".":
             best = self._match(sent, i, blocked, SHORT_DIRECTIONS[first])  # "N. Kivu"
+            if best is not None and best[0] == i:
+                return None  # "E. Gojjam" is the east of a place the gazetteer lacks
         best = best or self._match(sent, i, blocked, first)
         if best is None:
             return None

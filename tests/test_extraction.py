@@ -652,6 +652,18 @@ def test_a_sentence_naming_an_unknown_town_borrows_no_other(extractor: Extractor
     # ... a square or a hall after "at" is a venue in the town named next.
     ("Police fired tear gas at protesters gathered at Freedom Square in Baku, Azerbaijan, on "
      "Friday.", "Baku"),
+    # A continent, a month, a force's initials and a numbered block are no towns.
+    ("Elsewhere in Europe: a hand grenade exploded outside a shop in Malmo, Sweden, early on "
+     "Monday, injuring one man.", "Malmo"),
+    ("Gunmen abducted four traders near Dekina, Kogi state, Nigeria, on 2 March (reported "
+     "earlier in Mar).", "Dekina"),
+    ("A roadside bomb hit near FC convoy outside Wana, South Waziristan, Pakistan, on Monday, "
+     "wounding two soldiers.", "Wana"),
+    ("A fire broke out in Block 9 of Kakuma refugee camp, Kenya, on Sunday, destroying 300 "
+     "shelters.", "Kakuma"),
+    # "E. Gojjam" is East Gojjam, not a region called "East".
+    ("E. GOJJAM: soldiers shot dead three farmers near Bahir Dar, Ethiopia, on Monday.",
+     "Bahir Dar"),
 ])
 def test_camps_streets_and_venues(extractor: Extractor, text: str, town: str) -> None:
     assert one(extractor, text).location.place == town
@@ -944,6 +956,15 @@ def test_bulletin_items_are_separate_incidents(extractor: Extractor) -> None:
                                "of Djenne.")
     assert [i.sub_event_type for i in found] == ["Armed clash", "Remote explosive/landmine/IED"]
     assert {i.location.country_code for i in found} == {"MLI"}
+
+
+def test_a_dated_heading_opens_a_bulletins_next_item(extractor: Extractor) -> None:
+    bulletin = ("YOBE / Geidam LGA - 4 MAR: Insurgents abducted six farmers outside Geidam "
+                "town.\n\nYOBE / Yunusari LGA - 6 MAR: Troops recaptured Kanamma after an ISWAP "
+                "raid. Army claims 9 insurgents killed.")
+    found = extract(extractor, bulletin)
+    assert [i.sub_event_type for i in found] == ["Abduction/forced disappearance",
+                                                 "Government regains territory"]
 
 
 @pytest.mark.parametrize("text", [
