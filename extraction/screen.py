@@ -93,21 +93,21 @@ class IncidentScreen:
         """For each incident's evidence, the probability that it reports no incident."""
         return [doc.cats[NONE] for doc in self.nlp.pipe(screen_text(e) for e in evidence)]
 
-    def guarded_from(self, incident: Incident) -> bool:
+    def always_kept(self, incident: Incident) -> bool:
         """Whether `incident` is kept whatever the classifier reads."""
         return incident.event_type in self.guarded and (
             incident.confidence >= self.guard or bool(incident.killed) or bool(incident.injured))
 
     def keeps(self, incident: Incident, not_incident: float) -> bool:
-        return not_incident <= self.threshold or self.guarded_from(incident)
+        return not_incident <= self.threshold or self.always_kept(incident)
 
     def __call__(self, doc: Doc) -> Doc:
         incidents: list[Incident] = doc._.incidents
         # Only the incidents the screen may drop are read: a snippet reporting people killed
         # costs no classifier at all.
-        open_ = [i for i in incidents if not self.guarded_from(i)]
+        open_ = [i for i in incidents if not self.always_kept(i)]
         if open_:
             scores = self.not_incident([i.evidence for i in open_])
-            dropped = {id(i) for i, p in zip(open_, scores, strict=True) if p > self.threshold}
+            dropped = {id(i) for i, p in zip(open_, scores, strict=True) if not self.keeps(i, p)}
             doc._.incidents = [i for i in incidents if id(i) not in dropped]
         return doc
