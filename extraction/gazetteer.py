@@ -51,6 +51,7 @@ class Gazetteer:
         self.iso2: dict[str, str] = payload["iso2"]
         self.demonyms: dict[str, str] = dict(payload["demonyms"])
         self.continents: dict[str, list[str]] = payload["continents"]
+        self.continent_keys = frozenset(c.lower() for c in self.continents)
         self.case_sensitive: dict[str, str] = {}  # exact surface form -> key, for "US", "CAR"
         self.case_sensitive_keys: set[str] = set()  # the keys only those forms may match
         self.region_members: dict[int, tuple[str, ...]] = {}

@@ -277,7 +277,6 @@ class PlaceFinder:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gaz = gazetteer
-        self._continents = frozenset(c.lower() for c in gazetteer.continents)
         self.surnames: set[str] = set()
         self.regions: list[tuple[PlaceMention, Place]] = []  # the regions the article names
         self.peoples: list[str] = []  # countries of the demonyms the article uses ("Kenyan")
@@ -549,7 +548,7 @@ class PlaceFinder:
                 or any(self._claimed(w.part or "") for w in words[i:j + 1]):
             return False
         key = " ".join(w.part or "" for w in words[i:j + 1])
-        if key in MONTH_ABBREVIATIONS or key in self._continents:
+        if key in MONTH_ABBREVIATIONS or key in self.gaz.continent_keys:
             return False  # "earlier in Sep", "elsewhere in Europe"
         initials = len(words[i].text) <= 3 and words[i].text.isupper()
         numbered = key in NUMBERED_UNITS and i + 1 < len(words) \
